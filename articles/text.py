@@ -1,0 +1,66 @@
+"""Vietnamese text rules in one place: NFC, invisible characters, slugs, folding, dates."""
+
+import re
+import unicodedata
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+# Zero-width characters and bidi controls: invisible, but they break slugs,
+# search and comparisons, and bidi overrides can disguise text (Trojan Source).
+INVISIBLE_CHARACTERS = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+# Full weekday names as Vietnamese papers print them; Django's "vi" locale
+# gives the abbreviated "Thứ 2 … Thứ 7".
+WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
+
+_D_WITH_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def nfc(value: str) -> str:
+    """Compose text (NFD from macOS/Word paste must equal its NFC twin)."""
+    return unicodedata.normalize("NFC", value)
+
+
+def clean_line(value: str) -> str:
+    """NFC, invisible characters removed, whitespace collapsed: for titles and names."""
+    value = INVISIBLE_CHARACTERS.sub("", nfc(value))
+    return " ".join(value.split())
+
+
+def fold(value: str) -> str:
+    """Accent- and case-insensitive form: "Bộ Công Thương" -> "bo cong thuong".
+
+    Both tone-mark placements ("hòa"/"hoà") fold to the same text.
+    """
+    value = unicodedata.normalize("NFD", value.translate(_D_WITH_STROKE))
+    value = "".join(ch for ch in value if not unicodedata.combining(ch))
+    return " ".join(value.lower().split())
+
+
+def vietnamese_slugify(value: str, max_length: int = 200) -> str:
+    """ASCII slug for Vietnamese text: "Đà Nẵng" -> "da-nang".
+
+    Django's slugify drops "đ" (it has no decomposition) and glues "26/9" into
+    "269", so map đ and turn slashes into spaces first.
+    """
+    value = clean_line(value).translate(_D_WITH_STROKE).replace("/", " ")
+    slug = slugify(value)
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug.strip("-")
+
+
+def header_datetime(moment: datetime) -> str:
+    """Page header date: "Thứ bảy 26/09/2020 23:35" in the site's time zone."""
+    local = timezone.localtime(moment)
+    return f"{WEEKDAYS[local.weekday()]} {local:%d/%m/%Y %H:%M}"
+
+
+def article_datetime(moment: datetime) -> str:
+    """Article publish time: "18:35 | 18/06/2020" in the site's time zone."""
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M | %d/%m/%Y}"

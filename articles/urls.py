@@ -1,0 +1,14 @@
+from django.urls import path, re_path
+
+from articles import editor, views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("quan-tri/tai-anh/", editor.editor_upload, name="editor_upload"),
+    path("tac-gia/<slug:slug>/", views.author_detail, name="author"),
+    # /<slug>-<id>.html; the slug part is free text so an old or mangled one redirects.
+    re_path(r"^(?P<slug>[^/]*?)-(?P<pk>[0-9]{1,18})\.html$", views.article_detail, name="detail"),
+    path("<slug:slug>/", views.category_detail, name="category"),
+]

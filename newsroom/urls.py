@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Tòa soạn — Quản trị nội dung"
+admin.site.site_title = "Tòa soạn"
+admin.site.index_title = "Bàn làm việc"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "articles.errors.page_not_found"
+handler500 = "articles.errors.server_error"

@@ -1,0 +1,36 @@
+/* Show, next to the slug field, the slug the server will save (Vietnamese-aware). */
+;(() => {
+  function setup(slugInput) {
+    const source = document.getElementById(slugInput.dataset.slugSource)
+    if (!source) return
+    const note = document.createElement("div")
+    note.className = "help slug-preview"
+    note.setAttribute("aria-live", "polite")
+    slugInput.insertAdjacentElement("afterend", note)
+    let timer = null
+
+    async function refresh() {
+      const text = slugInput.value.trim() || source.value
+      const url = `${slugInput.dataset.slugPreviewUrl}?text=${encodeURIComponent(text)}`
+      const response = await fetch(url, { credentials: "same-origin" })
+      if (!response.ok) return
+      const data = await response.json()
+      note.textContent = data.slug
+        ? `Đường dẫn sẽ lưu: ${data.slug}`
+        : "Chưa có đường dẫn (nhập tiêu đề)."
+      note.dataset.slug = data.slug
+    }
+
+    function schedule() {
+      clearTimeout(timer)
+      timer = setTimeout(refresh, 250)
+    }
+    source.addEventListener("input", schedule)
+    slugInput.addEventListener("input", schedule)
+    refresh()
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("input[data-slug-preview-url]").forEach(setup)
+  })
+})()
