@@ -36,7 +36,7 @@ class SlugPreviewMixin:
             path(
                 "slug-preview/",
                 self.admin_site.admin_view(self.slug_preview_view),
-                name="%s_%s_slug_preview" % info,
+                name="{}_{}_slug_preview".format(*info),
             )
         ] + super().get_urls()
 
@@ -52,7 +52,7 @@ class SlugPreviewMixin:
                 {
                     "data-slug-source": f"id_{self.slug_source_field}",
                     "data-slug-preview-url": reverse(
-                        "admin:%s_%s_slug_preview" % (self.opts.app_label, self.opts.model_name)
+                        f"admin:{self.opts.app_label}_{self.opts.model_name}_slug_preview"
                     ),
                 }
             )
@@ -63,6 +63,12 @@ class SlugPreviewMixin:
 
 
 class SlugCleaningForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # Accept any text here; clean_slug turns it into a valid slug.
+            self.fields["slug"].validators = []
+
     def clean_slug(self):
         """Whatever was typed ("Đà Nẵng") becomes the slug the server would make."""
         return vietnamese_slugify(self.cleaned_data.get("slug") or "")
@@ -159,7 +165,18 @@ class ArticlePhotoInline(admin.TabularInline):
 class ArticleForm(SlugCleaningForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "title",
+            "slug",
+            "sapo",
+            "body",
+            "category",
+            "lead_photo",
+            "source",
+            "is_featured",
+            "status",
+            "published_at",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -320,4 +337,3 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-

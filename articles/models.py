@@ -50,7 +50,15 @@ class Category(models.Model):
         ordering = ["menu_position", "name"]
 
     def __str__(self):
-        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = vietnamese_slugify(self.name, max_length=100)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
 
     def clean(self):
         if not self.slug:
@@ -66,14 +74,6 @@ class Category(models.Model):
                 raise ValidationError(
                     {"parent": _("Chuyên mục đang có chuyên mục con nên không thể làm cấp con.")}
                 )
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = vietnamese_slugify(self.name, max_length=100)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
 
 
 def photo_upload_to(instance, filename):
@@ -164,15 +164,15 @@ class Author(models.Model):
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
     def _unique_slug(self):
         base = vietnamese_slugify(self.display_name, max_length=90) or "tac-gia"
         slug, n = base, 2
         while Author.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             slug, n = f"{base}-{n}", n + 1
         return slug
-
-    def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
 
 
 class TransitionNotAllowed(Exception):
@@ -206,9 +206,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_display(self):
         """Everything the article page shows."""
-        return self.for_listing().select_related("category__parent").prefetch_related(
-            models.Prefetch(
-                "photo_uses", queryset=ArticlePhoto.objects.select_related("photo")
+        return (
+            self.for_listing()
+            .select_related("category__parent")
+            .prefetch_related(
+                models.Prefetch("photo_uses", queryset=ArticlePhoto.objects.select_related("photo"))
             )
         )
 
@@ -250,9 +252,7 @@ class Article(models.Model):
     photos = models.ManyToManyField(
         Photo, verbose_name=_("ảnh trong bài"), through="ArticlePhoto", related_name="articles"
     )
-    source = LineField(
-        _("nguồn"), max_length=200, blank=True, help_text=_("Ví dụ: Theo TTXVN")
-    )
+    source = LineField(_("nguồn"), max_length=200, blank=True, help_text=_("Ví dụ: Theo TTXVN"))
     is_featured = models.BooleanField(_("bài nổi bật"), default=False)
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT

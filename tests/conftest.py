@@ -8,9 +8,10 @@ IN_CI = bool(os.environ.get("CI"))
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Uploaded files go to a throwaway folder, never the project's media/."""
+def _test_settings(settings, tmp_path):
+    """Uploads go to a throwaway folder, never media/; fast password hashing."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

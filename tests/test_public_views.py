@@ -78,7 +78,9 @@ def test_article_page_shows_the_printed_parts(client, site):
         photos=[photo],
     )
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "<h1 class=\"article-title\">Ngành Công Thương tỉnh Thanh Hóa đẩy mạnh thi đua</h1>" in html
+    assert (
+        '<h1 class="article-title">Ngành Công Thương tỉnh Thanh Hóa đẩy mạnh thi đua</h1>' in html
+    )
     assert "18:35 | 18/06/2020" in html
     assert "<strong>Ngày 18/6, Công đoàn ngành Công Thương tổ chức hội nghị.</strong>" in html
     assert "<p>Đoạn một.</p><p>Đoạn hai.</p>" in html
@@ -102,7 +104,13 @@ def test_article_url_shape_and_wrong_slug_redirects(client):
 
 @pytest.mark.parametrize(
     "path",
-    ["/khong-co-999999.html", "/abc-12x.html", "/abc-.html", "/abc-1.5.html", "/abc-99999999999999999999.html"],
+    [
+        "/khong-co-999999.html",
+        "/abc-12x.html",
+        "/abc-.html",
+        "/abc-1.5.html",
+        "/abc-99999999999999999999.html",
+    ],
 )
 def test_unknown_or_malformed_ids_are_404(client, path):
     """Unknown ids and non-digit ids are 404, never 500."""
