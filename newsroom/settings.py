@@ -173,7 +173,7 @@ CKEDITOR_ALLOW_NONIMAGE_FILES = False
 
 # Security: strict by default; HTTPS-only settings switch on with DEBUG off.
 SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the admin's CKEditor dialogs need same-origin frames
+X_FRAME_OPTIONS = "DENY"  # CKEditor uploads by XHR; nothing of ours is framed
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 if not DEBUG:
