@@ -159,7 +159,27 @@ class ArticlePhotoInline(admin.TabularInline):
     model = ArticlePhoto
     extra = 0
     autocomplete_fields = ["photo"]
-    fields = ["photo", "caption", "position"]
+    fields = ["photo", "thumbnail", "caption", "library_caption", "credit", "position"]
+    readonly_fields = ["thumbnail", "library_caption", "credit"]
+
+    @admin.display(description=_("xem ảnh"))
+    def thumbnail(self, use):
+        if not use.photo_id:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" style="max-width:96px;max-height:64px">', use.photo.image.url
+        )
+
+    @admin.display(description=_("chú thích gốc"))
+    def library_caption(self, use):
+        return use.photo.caption if use.photo_id else "—"
+
+    @admin.display(description=_("tác giả ảnh / nguồn"))
+    def credit(self, use):
+        return use.photo.credit if use.photo_id else "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("photo")
 
 
 class ArticleForm(SlugCleaningForm):
