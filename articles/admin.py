@@ -8,6 +8,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.editor import NewsroomEditorWidget
+from articles.fields import RichTextField
 from articles.images import clean_image
 from articles.models import (
     Article,
@@ -234,6 +236,8 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(SlugPreviewMixin, admin.ModelAdmin):
     form = ArticleForm
+    # The admin maps every TextField to its plain textarea; the body needs CKEditor.
+    formfield_overrides = {RichTextField: {"widget": NewsroomEditorWidget}}
     inlines = [BylineInline, ArticlePhotoInline]
     list_display = ["title", "category", "status_label", "byline_names", "published_at"]
     list_filter = [StatusFilter, "category", "bylines", "is_featured", "published_at"]
