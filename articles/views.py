@@ -1,8 +1,6 @@
 """Public pages. Every article list starts from `Article.objects.published()`."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import F, Window
-from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -25,29 +23,26 @@ def _page_or_404(queryset, request):
 
 
 def home(request):
-    published = Article.objects.published().for_listing().latest_first()
-    featured = published.filter(is_featured=True).first() or published.first()
-    latest = list(published.exclude(pk=getattr(featured, "pk", None))[:HOME_LATEST])
-    sections = Category.objects.filter(parent__isnull=True, show_in_menu=True)
-    # One query for every section block: rank each section's articles by date.
-    ranked = (
-        Article.objects.published()
-        .for_listing()
-        .annotate(
-            section_id=Coalesce("category__parent_id", "category_id"),
-            rank=Window(
-                RowNumber(),
-                partition_by=Coalesce("category__parent_id", "category_id"),
-                order_by=[F("published_at").desc(), F("id").desc()],
-            ),
+    published = Article.objects.published().latest_first()
+    # The newest featured article leads; without one, the newest article.
+    featured = published.order_by("-is_featured", "-published_at", "-id").for_listing().first()
+    latest = list(published.for_listing().exclude(pk=getattr(featured, "pk", None))[:HOME_LATEST])
+    sections = list(Category.objects.filter(parent__isnull=True, show_in_menu=True))
+    # A small indexed query per section for its newest ids (bounded by the number of
+    # sections, not of articles), then one query loads every card.
+    ids_by_section = {
+        section.pk: list(
+            published.in_category(section).values_list("pk", flat=True)[:HOME_PER_CATEGORY]
         )
-        .filter(rank__lte=HOME_PER_CATEGORY)
-        .order_by("section_id", "rank")
-    )
-    by_section = {}
-    for article in ranked:
-        by_section.setdefault(article.section_id, []).append(article)
-    blocks = [(s, by_section[s.pk]) for s in sections if s.pk in by_section]
+        for section in sections
+    }
+    all_ids = [pk for ids in ids_by_section.values() for pk in ids]
+    cards = Article.objects.for_listing().in_bulk(all_ids)
+    blocks = [
+        (section, [cards[pk] for pk in ids_by_section[section.pk]])
+        for section in sections
+        if ids_by_section[section.pk]
+    ]
     return render(
         request,
         "articles/home.html",
