@@ -1,0 +1,68 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from articles.fields import LineField, NFCTextField
+from articles.text import vietnamese_slugify
+
+# First path segments the site already uses; a category slug must not shadow them.
+RESERVED_SLUGS = frozenset(
+    {"admin", "quan-tri", "static", "media", "tac-gia", "tim-kiem", "rss", "feeds", "api"}
+)
+
+
+class Category(models.Model):
+    """A section of the paper (chuyên mục); two levels: sections and sub-sections."""
+
+    name = LineField(_("tên chuyên mục"), max_length=100)
+    slug = models.SlugField(
+        _("đường dẫn"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("Để trống để tạo tự động từ tên."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("chuyên mục cha"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        limit_choices_to={"parent__isnull": True},
+    )
+    description = NFCTextField(_("mô tả"), blank=True)
+    menu_position = models.PositiveSmallIntegerField(_("thứ tự trên menu"), default=0)
+    show_in_menu = models.BooleanField(_("hiện trên menu"), default=True)
+
+    class Meta:
+        verbose_name = _("chuyên mục")
+        verbose_name_plural = _("chuyên mục")
+        ordering = ["menu_position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = vietnamese_slugify(self.name, max_length=100)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if not self.slug:
+            self.slug = vietnamese_slugify(self.name, max_length=100)
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("Đường dẫn này đã được hệ thống dùng.")})
+        if self.parent_id:
+            if self.pk and self.parent_id == self.pk:
+                raise ValidationError({"parent": _("Chuyên mục không thể là cha của chính nó.")})
+            if self.parent.parent_id:
+                raise ValidationError({"parent": _("Chỉ hỗ trợ hai cấp chuyên mục.")})
+            if self.pk and self.children.exists():
+                raise ValidationError(
+                    {"parent": _("Chuyên mục đang có chuyên mục con nên không thể làm cấp con.")}
+                )

@@ -1,0 +1,54 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.fields import LineField, NFCTextField
+
+
+def photo_upload_to(instance, filename):
+    """A random, unguessable name: nothing about the article or the uploader leaks."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"photos/{secrets.token_hex(2)}/{secrets.token_urlsafe(16)}.{extension}"
+
+
+class Photo(models.Model):
+    """An image in the newsroom's library, with the caption and credit it is printed with."""
+
+    image = models.ImageField(
+        _("ảnh"), upload_to=photo_upload_to, width_field="width", height_field="height"
+    )
+    caption = NFCTextField(_("chú thích"), blank=True)
+    credit = LineField(
+        _("tác giả ảnh / nguồn"), max_length=200, blank=True, help_text=_("Ví dụ: Ảnh: Minh Thư")
+    )
+    alt_text = LineField(_("mô tả thay thế (alt)"), max_length=300, blank=True)
+    taken_at = models.DateField(_("ngày chụp"), null=True, blank=True)
+    width = models.PositiveIntegerField(_("chiều rộng"), null=True, editable=False)
+    height = models.PositiveIntegerField(_("chiều cao"), null=True, editable=False)
+    focal_x = models.FloatField(_("tâm ảnh (ngang)"), default=0.5)
+    focal_y = models.FloatField(_("tâm ảnh (dọc)"), default=0.5)
+    original_filename = LineField(_("tên tệp gốc"), max_length=255, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ảnh")
+        verbose_name_plural = _("ảnh")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return self.caption[:80] or self.original_filename or f"Ảnh #{self.pk}"
+
+    @property
+    def alt(self):
+        return self.alt_text or self.caption[:300]
