@@ -1289,6 +1289,11 @@ def _create_article(spec, slug, report, categories, authors, users, now):
     if figure:
         ArticlePhoto.objects.create(article=article, photo=figure, position=0)
     if not spec.draft:
+        # Through the editorial chain, as in the newsroom: the writer submits, the
+        # managing editor approves and publishes (or schedules).
+        # (An existing account left without a role cannot submit; the editor does.)
+        submitter = writer if writer.has_perm("articles.change_article") else users[PUBLISHER]
+        article.submit(by=submitter)
         article.publish(at=published_at, by=users[PUBLISHER])
     return article
 

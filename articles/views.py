@@ -4,7 +4,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from articles.models import Article, Author, Category
+from articles.models import Article, Author, Category, Correction, PreviewLink
 
 PAGE_SIZE = 20
 HOME_LATEST = 12
@@ -76,13 +76,48 @@ def article_detail(request, slug, pk):
         .for_listing()
         .latest_first()[:5]
     )
-    context = {
+    return render(request, "articles/article_detail.html", _article_context(article, related))
+
+
+def _article_context(article, related=(), preview=None):
+    return {
         "article": article,
         "lead_photo": article.lead_photo_outside_body,
         "extra_photos": article.photo_uses_outside_body,
+        "corrections": list(article.corrections.all()),
         "related": related,
+        "preview": preview,
     }
-    return render(request, "articles/article_detail.html", context)
+
+
+def render_article_preview(request, article, *, revision=None, shared=False):
+    """Any version of an article in the public template, marked and never cached or indexed."""
+    article = Article.objects.for_display().get(pk=article.pk)
+    if revision is not None:
+        for name in ("title", "slug", "sapo", "body", "source"):
+            setattr(article, name, revision.content.get(name, getattr(article, name)))
+    preview = {"revision": revision, "shared": shared}
+    response = render(
+        request, "articles/article_detail.html", _article_context(article, preview=preview)
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def shared_preview(request, token):
+    """An outsider's view through a signed link: one article, until expiry or revocation."""
+    link = PreviewLink.resolve(token)
+    if link is None:
+        raise Http404("Liên kết xem trước không hợp lệ hoặc đã hết hạn.")
+    return render_article_preview(request, link.article, shared=True)
+
+
+def corrections(request):
+    """Every correction notice on a published article (Press Law art. 42)."""
+    notices = Correction.objects.public().select_related("article", "article__category")
+    page = _page_or_404(notices, request)
+    return render(request, "articles/corrections.html", {"page_obj": page})
 
 
 def author_detail(request, slug):

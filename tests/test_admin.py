@@ -33,6 +33,8 @@ def article_form(category, **overrides):
         "byline_entries-INITIAL_FORMS": "0",
         "photo_uses-TOTAL_FORMS": "0",
         "photo_uses-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data
@@ -97,14 +99,16 @@ def test_body_posted_to_admin_is_sanitised(client, category):
     assert "<figcaption>Chú thích</figcaption>" in stored
 
 
-def test_managing_editor_publishes_from_the_form(client, category):
-    """A managing editor (thư ký tòa soạn) can publish by choosing the status."""
+def test_managing_editor_submits_then_publishes_from_the_form(client, category):
+    """A managing editor saves, submits, then approves and publishes with the form's buttons."""
     login(client, "thukytoasoan", MANAGING_EDITOR)
-    client.post(ADD_URL, article_form(category))
+    client.post(ADD_URL, article_form(category, _transition="submit"))
     article = Article.objects.get()
+    assert article.status == Article.Status.SUBMITTED
     url = reverse("admin:articles_article_change", args=[article.pk])
-    response = client.post(url, article_form(category, status="published"))
-    assert response.status_code == 302
+    data = article_form(category, _transition="publish", base_version=article.version)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert article.is_published
@@ -125,7 +129,7 @@ def test_publish_action_needs_permission(client, category):
 
 def test_publish_action_for_managing_editor(client, category):
     """The managing editor's bulk publish makes the articles public."""
-    drafts = [make_article(title=f"Bài {i}", category=category, status=Article.Status.DRAFT)
+    drafts = [make_article(title=f"Bài {i}", category=category, status=Article.Status.EDITED)
               for i in range(3)]  # fmt: skip
     login(client, "thukytoasoan", MANAGING_EDITOR)
     client.post(

@@ -1,19 +1,37 @@
 """Newsroom content; one module per concern, every name re-exported here."""
 
 from articles.models.article import (
+    ALLOWED_TRANSITIONS,
+    TRANSITIONS,
     Article,
     ArticlePhoto,
     ArticleQuerySet,
     Byline,
+    Status,
+    TransitionForbidden,
     TransitionNotAllowed,
 )
 from articles.models.author import Author
 from articles.models.category import RESERVED_SLUGS, Category
+from articles.models.correction import Correction
+from articles.models.editing import Autosave, EditPresence
+from articles.models.history import ArticleEvent, ArticleRevision
 from articles.models.photo import Photo, photo_upload_to
+from articles.models.preview import PreviewLink
 from articles.models.site import SiteSettings
 
 __all__ = [
+    "ALLOWED_TRANSITIONS",
     "RESERVED_SLUGS",
+    "TRANSITIONS",
+    "ArticleEvent",
+    "ArticleRevision",
+    "Autosave",
+    "Correction",
+    "EditPresence",
+    "PreviewLink",
+    "Status",
+    "TransitionForbidden",
     "Article",
     "ArticlePhoto",
     "ArticleQuerySet",

@@ -1,5 +1,9 @@
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +17,66 @@ from articles.text import vietnamese_slugify
 
 
 class TransitionNotAllowed(Exception):
-    """Raised when an article is asked to move to a status its current one cannot reach."""
+    """The article's status cannot move that way, or a required reason is missing."""
+
+
+class TransitionForbidden(PermissionDenied):
+    """The acting user lacks the permission the transition needs."""
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Nháp")
+    SUBMITTED = "submitted", _("Chờ biên tập")
+    EDITED = "edited", _("Chờ duyệt")
+    RETURNED = "returned", _("Bị trả lại")
+    PUBLISHED = "published", _("Đã xuất bản")
+    TAKEN_DOWN = "taken_down", _("Đã gỡ")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One move of the editorial chain and what it takes to make it."""
+
+    action: str
+    label: str
+    sources: frozenset
+    target: str
+    permission: str | None  # None: the article's owner, or a reviewer
+    needs_reason: bool = False
+
+
+REVIEW = "articles.review_article"
+PUBLISH = "articles.publish_article"
+TAKEDOWN = "articles.takedown_article"
+
+TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition("submit", _("Gửi biên tập"), frozenset({Status.DRAFT, Status.RETURNED}),
+                   Status.SUBMITTED, None),
+        Transition("forward", _("Chuyển duyệt"), frozenset({Status.SUBMITTED}), Status.EDITED,
+                   REVIEW),
+        Transition("return", _("Trả lại phóng viên"),
+                   frozenset({Status.SUBMITTED, Status.EDITED}), Status.RETURNED, REVIEW,
+                   needs_reason=True),
+        Transition("publish", _("Duyệt và xuất bản"),
+                   frozenset({Status.SUBMITTED, Status.EDITED}), Status.PUBLISHED, PUBLISH),
+        Transition("unpublish", _("Gỡ xuất bản (về chờ duyệt)"), frozenset({Status.PUBLISHED}),
+                   Status.EDITED, PUBLISH),
+        Transition("take_down", _("Gỡ bài"), frozenset({Status.PUBLISHED}), Status.TAKEN_DOWN,
+                   TAKEDOWN, needs_reason=True),
+        Transition("reinstate", _("Đưa về chờ duyệt"), frozenset({Status.TAKEN_DOWN}),
+                   Status.EDITED, TAKEDOWN),
+    ]
+}  # fmt: skip
+
+# Which status each status may move to; derived from TRANSITIONS, checked by every move.
+ALLOWED_TRANSITIONS = {
+    status: {t.target for t in TRANSITIONS.values() if status in t.sources} for status in Status
+}
+
+# Vietnam keeps published press content at least this long: no hard delete before.
+RETENTION = timedelta(days=365)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -23,7 +86,34 @@ class ArticleQuerySet(models.QuerySet):
         Visibility is decided at query time, so a scheduled article appears at its
         minute without any job having to run.
         """
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(
+            status=Status.PUBLISHED, published_at__lte=timezone.now(), deleted_at__isnull=True
+        )
+
+    def alive(self):
+        """Everything not in the trash."""
+        return self.filter(deleted_at__isnull=True)
+
+    def trashed(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def visible_to(self, user):
+        """What a staff user may open: reviewers see every article, reporters their own."""
+        if user.has_perm(REVIEW) or user.has_perm(PUBLISH) or user.has_perm(TAKEDOWN):
+            return self
+        return self.filter(created_by=user)
+
+    def owned_by(self, user):
+        return self.filter(created_by=user)
+
+    def with_status(self, *statuses):
+        return self.filter(status__in=statuses)
+
+    def scheduled(self):
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def published_since(self, moment):
+        return self.published().filter(published_at__gte=moment)
 
     def in_category(self, category):
         """A category's own articles and those of its sub-categories."""
@@ -47,21 +137,18 @@ class ArticleQuerySet(models.QuerySet):
             self.for_listing()
             .select_related("category__parent")
             .prefetch_related(
-                models.Prefetch("photo_uses", queryset=ArticlePhoto.objects.select_related("photo"))
+                models.Prefetch(
+                    "photo_uses", queryset=ArticlePhoto.objects.select_related("photo")
+                ),
+                "corrections",
             )
         )
 
 
 class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Nháp")
-        PUBLISHED = "published", _("Đã xuất bản")
-
-    # Which status each status may move to; every transition method checks it.
-    ALLOWED_TRANSITIONS = {
-        Status.DRAFT: {Status.PUBLISHED},
-        Status.PUBLISHED: {Status.DRAFT},
-    }
+    Status = Status
+    TRANSITIONS = TRANSITIONS
+    ALLOWED_TRANSITIONS = ALLOWED_TRANSITIONS
 
     title = LineField(_("tiêu đề"), max_length=300)
     slug = models.SlugField(
@@ -95,6 +182,11 @@ class Article(models.Model):
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("thời điểm xuất bản"), null=True, blank=True)
+    first_published_at = models.DateTimeField(
+        _("xuất bản lần đầu"), null=True, blank=True, editable=False
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    deleted_at = models.DateTimeField(_("đã xóa lúc"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("ngày tạo"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     created_by = models.ForeignKey(
@@ -128,7 +220,11 @@ class Article(models.Model):
                 fields=["category", "status", "published_at"], name="article_category_idx"
             ),
         ]
-        permissions = [("publish_article", _("Được xuất bản và gỡ xuất bản bài viết"))]
+        permissions = [
+            ("review_article", _("Được biên tập, chuyển duyệt và trả lại bài")),
+            ("publish_article", _("Được duyệt, xuất bản, hẹn giờ và gỡ xuất bản bài")),
+            ("takedown_article", _("Được gỡ bài đã xuất bản")),
+        ]
 
     def __str__(self):
         return self.title
@@ -170,26 +266,147 @@ class Article(models.Model):
         """Photos attached to the article that the body does not already show."""
         return [use for use in self.photo_uses.all() if use.photo.image.url not in self.body]
 
-    def _move_to(self, status):
-        if status not in self.ALLOWED_TRANSITIONS.get(self.status, set()):
-            raise TransitionNotAllowed(
-                _("Không thể chuyển bài từ “%(from)s” sang “%(to)s”.")
-                % {"from": self.get_status_display(), "to": self.Status(status).label}
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    @property
+    def status_label(self):
+        """The status as the newsroom says it; a future publish time reads "Hẹn giờ"."""
+        return _("Hẹn giờ") if self.is_scheduled else self.get_status_display()
+
+    # Who may do what. The one place the editorial policy lives; the admin, every
+    # view and every action ask these.
+
+    def is_owned_by(self, user):
+        return user.is_authenticated and self.created_by_id == user.pk
+
+    def can_view(self, user):
+        if not user.is_active or not user.has_perm("articles.view_article"):
+            return False
+        if user.has_perm(REVIEW) or user.has_perm(PUBLISH) or user.has_perm(TAKEDOWN):
+            return True
+        return self.is_owned_by(user)
+
+    def can_edit(self, user):
+        """Reporters: their own drafts and returned articles. Editors: submitted work.
+        Managing editors: anything not in the trash. Editor-in-chief: everything."""
+        if not user.is_active or not user.has_perm("articles.change_article"):
+            return False
+        if user.has_perm(TAKEDOWN):
+            return True
+        if self.is_deleted:
+            return False
+        if user.has_perm(PUBLISH):
+            return True
+        if user.has_perm(REVIEW) and self.status in {Status.SUBMITTED, Status.EDITED}:
+            return True
+        return self.is_owned_by(user) and self.status in {Status.DRAFT, Status.RETURNED}
+
+    def can_delete(self, user):
+        """Soft delete: never a live or scheduled article (take it down first)."""
+        if self.status == Status.PUBLISHED or not user.has_perm("articles.delete_article"):
+            return False
+        return self.can_edit(user)
+
+    def can_purge(self, user, now=None):
+        """Hard delete: only from the trash, and never within a year of publication."""
+        if not self.is_deleted or not user.has_perm(TAKEDOWN):
+            return False
+        first = self.first_published_at
+        return first is None or first <= (now or timezone.now()) - RETENTION
+
+    def allowed_actions(self, user):
+        """The transitions this user may apply now, for buttons and checks alike."""
+        return [t for t in TRANSITIONS.values() if self._refusal(t, user) is None]
+
+    def _refusal(self, transition, user):
+        if self.is_deleted:
+            return TransitionNotAllowed(_("Bài đang ở thùng rác."))
+        if self.status not in transition.sources:
+            return TransitionNotAllowed(
+                _("Không thể “%(action)s” khi bài đang ở trạng thái “%(status)s”.")
+                % {"action": transition.label, "status": self.status_label}
             )
-        self.status = status
+        if transition.permission is None:
+            allowed = (self.is_owned_by(user) and user.has_perm("articles.change_article")) or (
+                user.has_perm(REVIEW) or user.has_perm(PUBLISH)
+            )
+        else:
+            allowed = user.has_perm(transition.permission)
+        if not allowed:
+            return TransitionForbidden(
+                _("Bạn không có quyền “%(action)s” bài này.") % {"action": transition.label}
+            )
+        return None
 
-    def publish(self, *, at=None, by=None):
-        """Publish now, or at `at` (a future time schedules it)."""
-        self._move_to(self.Status.PUBLISHED)
-        self.published_at = at or timezone.now()
-        self.updated_by = by or self.updated_by
-        self.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+    def apply(self, action, *, by, reason="", at=None):
+        """Move the article by one step of the chain, as `by`, and record it.
 
-    def unpublish(self, *, by=None):
-        """Take the article off the public site, back to draft."""
-        self._move_to(self.Status.DRAFT)
-        self.updated_by = by or self.updated_by
-        self.save(update_fields=["status", "updated_by", "updated_at"])
+        Raises TransitionNotAllowed (wrong state, missing reason) or
+        TransitionForbidden (no permission); on refusal nothing is changed.
+        """
+        from articles.models.history import ArticleEvent
+        from articles.revisions import record_revision
+
+        transition = TRANSITIONS.get(action)
+        if transition is None:
+            raise TransitionNotAllowed(_("Thao tác không hợp lệ."))
+        refusal = self._refusal(transition, by)
+        if refusal is not None:
+            raise refusal
+        reason = clean_reason(reason)
+        if transition.needs_reason and not reason:
+            raise TransitionNotAllowed(_("Cần ghi rõ lý do khi “%s”.") % transition.label)
+        previous = self.status
+        with transaction.atomic():
+            self.status = transition.target
+            fields = ["status", "updated_by", "updated_at"]
+            if transition.target == Status.PUBLISHED:
+                self.published_at = at or timezone.now()
+                self.first_published_at = self.first_published_at or self.published_at
+                fields += ["published_at", "first_published_at"]
+            self.updated_by = by
+            self.save(update_fields=fields)
+            ArticleEvent.objects.create(
+                article=self,
+                actor=by,
+                action=action,
+                from_status=previous,
+                to_status=self.status,
+                reason=reason,
+                scheduled_for=self.published_at if action == "publish" else None,
+            )
+            record_revision(self, user=by, note=str(transition.label))
+        return transition
+
+    def submit(self, *, by):
+        return self.apply("submit", by=by)
+
+    def forward(self, *, by):
+        return self.apply("forward", by=by)
+
+    def return_to_reporter(self, *, by, reason):
+        return self.apply("return", by=by, reason=reason)
+
+    def publish(self, *, by, at=None):
+        """Approve and publish now, or at `at` (a future time schedules it)."""
+        return self.apply("publish", by=by, at=at)
+
+    def unpublish(self, *, by):
+        return self.apply("unpublish", by=by)
+
+    def take_down(self, *, by, reason):
+        return self.apply("take_down", by=by, reason=reason)
+
+    def reinstate(self, *, by):
+        return self.apply("reinstate", by=by)
+
+
+def clean_reason(text):
+    from articles.text import nfc
+
+    return nfc(text or "").strip()
 
 
 class Byline(models.Model):

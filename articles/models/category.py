@@ -8,7 +8,19 @@ from articles.text import vietnamese_slugify
 
 # First path segments the site already uses; a category slug must not shadow them.
 RESERVED_SLUGS = frozenset(
-    {"admin", "quan-tri", "static", "media", "tac-gia", "tim-kiem", "rss", "feeds", "api"}
+    {
+        "admin",
+        "quan-tri",
+        "static",
+        "media",
+        "tac-gia",
+        "tim-kiem",
+        "rss",
+        "feeds",
+        "api",
+        "cai-chinh",
+        "xem-truoc",
+    }  # fmt: skip
 )
 
 

@@ -18,9 +18,7 @@ class SiteSettings(models.Model):
     editor_in_chief = LineField(_("tổng biên tập"), max_length=100, blank=True)
     licence_number = LineField(_("số giấy phép"), max_length=100, blank=True)
     licence_date = models.DateField(_("ngày cấp giấy phép"), null=True, blank=True)
-    licence_issuer = LineField(
-        _("cơ quan cấp phép"), max_length=200, blank=True, default="Bộ Thông tin và Truyền thông"
-    )
+    licence_issuer = LineField(_("cơ quan cấp phép"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("thông tin tòa soạn")

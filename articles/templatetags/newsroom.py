@@ -9,3 +9,14 @@ register = template.Library()
 def article_time(moment):
     """18:35 | 18/06/2020"""
     return text.article_datetime(moment) if moment else ""
+
+
+@register.simple_tag(takes_context=True)
+def newsroom_queues(context):
+    """The admin home's work queues with counts, for the logged-in user."""
+    from articles.editing import queue_counts
+
+    user = context["request"].user
+    if not user.has_perm("articles.view_article"):
+        return []
+    return queue_counts(user)

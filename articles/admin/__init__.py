@@ -1,0 +1,3 @@
+"""The newsroom's admin, in Vietnamese; one module per concern."""
+
+from articles.admin import article, content  # noqa: F401  (registers the model admins)

@@ -1,0 +1,203 @@
+"""Working on an article in the newsroom: queues, presence, autosave, conflicts, trash."""
+
+import json
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import (
+    Article,
+    ArticleEvent,
+    Autosave,
+    EditPresence,
+    PreviewLink,
+    Status,
+)
+from articles.revisions import compare
+from articles.text import article_datetime
+
+# The admin home's queues: key, label, and how to narrow a queryset to it.
+QUEUES = [
+    ("cua-toi", _("Bài của tôi"), lambda qs, user: qs.owned_by(user)),
+    ("cho-bien-tap", _("Chờ biên tập"), lambda qs, user: qs.with_status(Status.SUBMITTED)),
+    ("cho-duyet", _("Chờ duyệt"), lambda qs, user: qs.with_status(Status.EDITED)),
+    ("hen-gio", _("Hẹn giờ"), lambda qs, user: qs.scheduled()),
+    ("bi-tra-lai", _("Bị trả lại"), lambda qs, user: qs.with_status(Status.RETURNED)),
+    (
+        "xuat-ban-hom-nay",
+        _("Đã xuất bản hôm nay"),
+        lambda qs, user: qs.published_since(start_of_today()),
+    ),
+]
+
+
+def start_of_today():
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def queue_counts(user):
+    """Each queue with the number of articles this user can see in it."""
+    visible = Article.objects.alive().visible_to(user)
+    return [
+        {"key": key, "label": label, "count": build(visible, user).count()}
+        for key, label, build in QUEUES
+    ]
+
+
+# -- presence ("Đang được sửa bởi …") --
+
+
+def mark_presence(article, user):
+    """Note that `user` has the article open now (called on open and by the heartbeat)."""
+    now = timezone.now()
+    presence, created = EditPresence.objects.get_or_create(
+        article=article, user=user, defaults={"since": now, "last_seen": now}
+    )
+    if not created:
+        if presence.last_seen < now - _presence_gap():
+            presence.since = now  # a new editing session after the old one expired
+        presence.last_seen = now
+        presence.save(update_fields=["since", "last_seen"])
+    return presence
+
+
+def _presence_gap():
+    from articles.models.editing import PRESENCE_TTL
+
+    return PRESENCE_TTL
+
+
+def release_presence(article, user):
+    EditPresence.objects.filter(article=article, user=user).delete()
+
+
+def others_editing(article, user):
+    return list(
+        EditPresence.objects.active()
+        .filter(article=article)
+        .exclude(user=user)
+        .select_related("user")
+    )
+
+
+def display_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+def presence_notice(presence):
+    since = date_format(timezone.localtime(presence.since), "H:i d/m/Y")
+    return f"Đang được sửa bởi {display_name(presence.user)} từ {since}"
+
+
+# -- autosave: unsaved text survives an expired session --
+
+
+def autosave_key(article):
+    return str(article.pk) if article is not None and article.pk else "new"
+
+
+AUTOSAVED_FIELDS = ["title", "slug", "sapo", "body", "source"]
+
+
+def store_autosave(user, key, data, base_version=0):
+    content = {name: str(data.get(name, "")) for name in AUTOSAVED_FIELDS}
+    autosave, _created = Autosave.objects.update_or_create(
+        user=user,
+        key=key,
+        defaults={"content": content, "saved_at": timezone.now(), "base_version": base_version},
+    )
+    return autosave
+
+
+def pending_autosave(user, article):
+    """An autosave newer than the last save of this article, if its text differs."""
+    autosave = Autosave.objects.filter(user=user, key=autosave_key(article)).first()
+    if autosave is None:
+        return None
+    if article is not None and article.pk:
+        if autosave.saved_at <= article.updated_at:
+            return None
+        current = {name: getattr(article, name) for name in AUTOSAVED_FIELDS}
+        if all(current[name] == autosave.content.get(name, "") for name in AUTOSAVED_FIELDS):
+            return None
+    return autosave
+
+
+def forget_autosave(user, article):
+    Autosave.objects.filter(user=user, key=autosave_key(article)).delete()
+    if article is not None:
+        Autosave.objects.filter(user=user, key="new").delete()
+
+
+# -- edit conflicts --
+
+
+def conflict_details(article, base_version, submitted):
+    """What the stale form needs to show: who saved, when, and how their text differs."""
+    mine = {name: submitted.get(name, getattr(article, name)) for name in AUTOSAVED_FIELDS}
+    theirs = {name: getattr(article, name) for name in AUTOSAVED_FIELDS}
+    user = article.updated_by
+    return {
+        "who_when": {
+            "user": display_name(user) if user else _("người khác"),
+            "time": article_datetime(article.updated_at),
+        },
+        "base_version": base_version,
+        "current_version": article.version,
+        "rows": compare(theirs, mine),
+    }
+
+
+# -- trash (soft delete) --
+
+
+@transaction.atomic
+def trash(article, *, user):
+    previous = article.status
+    article.deleted_at = timezone.now()
+    article.updated_by = user
+    article.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+    ArticleEvent.objects.create(
+        article=article, actor=user, action="trash", from_status=previous, to_status=previous
+    )
+
+
+@transaction.atomic
+def untrash(article, *, user):
+    article.deleted_at = None
+    article.updated_by = user
+    article.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+    ArticleEvent.objects.create(
+        article=article,
+        actor=user,
+        action="untrash",
+        from_status=article.status,
+        to_status=article.status,
+    )
+
+
+# -- what the change form shows besides the fields --
+
+
+def change_form_context(request, article, form):
+    user = request.user
+    existing = article is not None and article.pk is not None
+    autosave = pending_autosave(user, article)
+    context = {
+        "workflow_actions": article.allowed_actions(user) if existing else [],
+        "can_submit_new": not existing and user.has_perm("articles.add_article"),
+        "presence_notices": (
+            [presence_notice(p) for p in others_editing(article, user)] if existing else []
+        ),
+        "conflict": getattr(form, "conflict", None),
+        "autosave": autosave,
+        "autosave_json": json.dumps(autosave.content, ensure_ascii=False) if autosave else "",
+        "autosave_time": article_datetime(autosave.saved_at) if autosave else "",
+        "autosave_key": autosave_key(article),
+        "preview_links": (
+            list(PreviewLink.objects.usable().filter(article=article)) if existing else []
+        ),
+    }
+    return context

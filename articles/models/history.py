@@ -1,0 +1,87 @@
+"""What happened to an article: the audit trail of transitions and every revision."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models.article import Status
+
+
+class ArticleEvent(models.Model):
+    """One entry of an article's history: who, when, from which status to which, and why."""
+
+    ACTION_LABELS = {
+        "create": _("Tạo bài"),
+        "edit": _("Sửa nội dung"),
+        "submit": _("Gửi biên tập"),
+        "forward": _("Chuyển duyệt"),
+        "return": _("Trả lại phóng viên"),
+        "publish": _("Duyệt và xuất bản"),
+        "unpublish": _("Gỡ xuất bản"),
+        "take_down": _("Gỡ bài"),
+        "reinstate": _("Đưa về chờ duyệt"),
+        "restore_revision": _("Khôi phục phiên bản"),
+        "correction": _("Đăng cải chính"),
+        "trash": _("Chuyển vào thùng rác"),
+        "untrash": _("Lấy lại từ thùng rác"),
+        "preview_link": _("Tạo liên kết xem trước"),
+        "revoke_preview_link": _("Thu hồi liên kết xem trước"),
+    }
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("thao tác"), max_length=30)
+    from_status = models.CharField(_("từ"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("sang"), max_length=20, choices=Status.choices, blank=True)
+    reason = models.TextField(_("lý do / ghi chú"), blank=True)
+    scheduled_for = models.DateTimeField(_("hẹn giờ"), null=True, blank=True)
+    created_at = models.DateTimeField(_("lúc"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("nhật ký bài viết")
+        verbose_name_plural = _("nhật ký bài viết")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.action_label} — {self.article_id}"
+
+    @property
+    def action_label(self):
+        return self.ACTION_LABELS.get(self.action, self.action)
+
+
+class ArticleRevision(models.Model):
+    """A snapshot of the editable content after a save; nothing written is ever lost."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("số phiên bản"))
+    content = models.JSONField(_("nội dung"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người lưu"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("lưu lúc"), default=timezone.now)
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("phiên bản")
+        verbose_name_plural = _("phiên bản")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="unique_revision_number")
+        ]
+
+    def __str__(self):
+        return f"#{self.number}"
