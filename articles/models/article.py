@@ -41,7 +41,7 @@ class Transition:
     label: str
     sources: frozenset
     target: str
-    permission: str | None  # None: the article's owner, or a reviewer
+    permission: str | None  # None: whoever may edit the article now (its owner, for a draft)
     needs_reason: bool = False
 
 
@@ -328,12 +328,10 @@ class Article(models.Model):
                 _("Không thể “%(action)s” khi bài đang ở trạng thái “%(status)s”.")
                 % {"action": transition.label, "status": self.status_label}
             )
-        if transition.permission is None:
-            allowed = (self.is_owned_by(user) and user.has_perm("articles.change_article")) or (
-                user.has_perm(REVIEW) or user.has_perm(PUBLISH)
-            )
-        else:
-            allowed = user.has_perm(transition.permission)
+        # Every step needs the right to work on the article now, plus its own permission.
+        allowed = self.can_edit(user) and (
+            transition.permission is None or user.has_perm(transition.permission)
+        )
         if not allowed:
             return TransitionForbidden(
                 _("Bạn không có quyền “%(action)s” bài này.") % {"action": transition.label}
