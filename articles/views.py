@@ -3,6 +3,7 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 
 from articles.models import Article, Author, Category, Correction, PreviewLink
 
@@ -125,3 +126,8 @@ def author_detail(request, slug):
     articles = Article.objects.published().by_author(author).for_listing().latest_first()
     page = _page_or_404(articles, request)
     return render(request, "articles/author_detail.html", {"author": author, "page_obj": page})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; point them at the static file."""
+    return redirect(static("favicon.ico"), permanent=True)

@@ -2,11 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from articles.views import favicon
+
 admin.site.site_header = "Tòa soạn — Quản trị nội dung"
 admin.site.site_title = "Tòa soạn"
 admin.site.index_title = "Bàn làm việc"
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]

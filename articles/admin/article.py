@@ -17,7 +17,7 @@ from articles import editing
 from articles.admin.article_views import ArticleViewsMixin
 from articles.admin.common import SlugCleaningForm, SlugPreviewMixin
 from articles.editor import NewsroomEditorWidget
-from articles.fields import RichTextField
+from articles.fields import NFCTextField, RichTextField
 from articles.models import (
     TRANSITIONS,
     Article,
@@ -46,6 +46,7 @@ class ArticlePhotoInline(admin.TabularInline):
     autocomplete_fields = ["photo"]
     fields = ["photo", "thumbnail", "caption", "library_caption", "credit", "position"]
     readonly_fields = ["thumbnail", "library_caption", "credit"]
+    formfield_overrides = {NFCTextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
 
     @admin.display(description=_("xem ảnh"))
     def thumbnail(self, use):
@@ -385,10 +386,12 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
 
     def _bulk(self, request, queryset, apply, done_label):
         done, refused = 0, []
-        for article in queryset.select_for_update():
+        for article in queryset:
             try:
+                # One transaction per article, on a locked fresh copy: a refusal or a
+                # concurrent change to one article never affects the others.
                 with transaction.atomic():
-                    apply(article)
+                    apply(Article.objects.select_for_update().get(pk=article.pk))
                 done += 1
             except (TransitionNotAllowed, TransitionForbidden, PermissionDenied) as error:
                 refused.append(f"{article.title} ({error.args[0] if error.args else ''})")
