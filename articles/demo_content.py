@@ -146,6 +146,8 @@ class DemoArticle:
     figure: DemoPhoto | None = None
     featured: bool = False
     draft: bool = False
+    # For a draft: already sent to the editors, so the "Chờ biên tập" queue is not empty.
+    submitted: bool = False
 
 
 ARTICLES = [
@@ -1050,6 +1052,7 @@ ARTICLES = [
         title="Doanh nghiệp cơ khí và bài toán đổi mới công nghệ",
         category="cong-nghiep",
         draft=True,
+        submitted=True,
         authors=("Hoàng Anh",),
         hours_ago=30,
         sapo="""Nhiều doanh nghiệp cơ khí trong nước muốn đầu tư dây chuyền hiện đại nhưng gặp
@@ -1288,6 +1291,8 @@ def _create_article(spec, slug, report, categories, authors, users, now):
     )
     if figure:
         ArticlePhoto.objects.create(article=article, photo=figure, position=0)
+    if spec.draft and spec.submitted and writer.has_perm("articles.change_article"):
+        article.submit(by=writer)
     if not spec.draft:
         # Through the editorial chain, as in the newsroom: the writer submits, the
         # managing editor approves and publishes (or schedules).

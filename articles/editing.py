@@ -112,13 +112,15 @@ def store_autosave(user, key, data, base_version=0):
 
 
 def pending_autosave(user, article):
-    """An autosave newer than the last save of this article, if its text differs."""
+    """This user's unsaved text for the article, if it differs from what is saved.
+
+    Offered even when someone else saved the article after it (that save does not
+    make this user's unsaved work obsolete; their own save deletes it).
+    """
     autosave = Autosave.objects.filter(user=user, key=autosave_key(article)).first()
     if autosave is None:
         return None
     if article is not None and article.pk:
-        if autosave.saved_at <= article.updated_at:
-            return None
         current = {name: getattr(article, name) for name in AUTOSAVED_FIELDS}
         if all(current[name] == autosave.content.get(name, "") for name in AUTOSAVED_FIELDS):
             return None
@@ -126,9 +128,9 @@ def pending_autosave(user, article):
 
 
 def forget_autosave(user, article):
+    """After a save: the autosave of that form is obsolete (only that one; an unsaved new
+    article written in another tab keeps its own)."""
     Autosave.objects.filter(user=user, key=autosave_key(article)).delete()
-    if article is not None:
-        Autosave.objects.filter(user=user, key="new").delete()
 
 
 # -- edit conflicts --
@@ -193,6 +195,10 @@ def change_form_context(request, article, form):
         ),
         "conflict": getattr(form, "conflict", None),
         "autosave": autosave,
+        # Someone saved the article after this unsaved text: restoring replaces their version.
+        "autosave_outdated": bool(
+            autosave and existing and autosave.base_version < article.version
+        ),
         "autosave_json": json.dumps(autosave.content, ensure_ascii=False) if autosave else "",
         "autosave_time": article_datetime(autosave.saved_at) if autosave else "",
         "autosave_key": autosave_key(article),

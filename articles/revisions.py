@@ -14,7 +14,16 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, ArticleEvent, ArticlePhoto, ArticleRevision, Byline
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticlePhoto,
+    ArticleRevision,
+    Author,
+    Byline,
+    Category,
+    Photo,
+)
 
 CONTENT_FIELDS = ["title", "slug", "sapo", "body", "source", "category_id", "lead_photo_id"]
 
@@ -58,7 +67,7 @@ def record_revision(article, *, user, note=""):
 def restore_revision(revision, *, user):
     """Put a revision's content back; this is itself saved as a new revision."""
     article = Article.objects.select_for_update().get(pk=revision.article_id)
-    content = revision.content
+    content = _still_existing(revision.content)
     for name in CONTENT_FIELDS:
         setattr(article, name, content.get(name, getattr(article, name)))
     article.version += 1
@@ -83,6 +92,27 @@ def restore_revision(revision, *, user):
         to_status=article.status,
     )
     return record_revision(article, user=user, note=f"Khôi phục từ phiên bản #{revision.number}")
+
+
+def _still_existing(content):
+    """The revision's content without references to rows deleted since it was recorded.
+
+    An author, photo or category taken off the article may have been deleted since;
+    restoring a reference to it would fail its foreign key (a 500, nothing restored).
+    """
+    content = dict(content)
+    if not Category.objects.filter(pk=content.get("category_id")).exists():
+        content.pop("category_id", None)  # keep the current category
+    photos = content.get("photos", [])
+    wanted = {row[0] for row in photos} | {content.get("lead_photo_id")}
+    existing = set(Photo.objects.filter(pk__in=wanted - {None}).values_list("pk", flat=True))
+    if "lead_photo_id" in content and content["lead_photo_id"] not in existing:
+        content["lead_photo_id"] = None
+    content["photos"] = [row for row in photos if row[0] in existing]
+    authors = content.get("bylines", [])
+    existing = set(Author.objects.filter(pk__in=authors).values_list("pk", flat=True))
+    content["bylines"] = [pk for pk in authors if pk in existing]
+    return content
 
 
 _TOKENS = re.compile(r"<[^>]*>|[^\s<]+|\s+")

@@ -109,9 +109,11 @@ def render_article_preview(request, article, *, revision=None, shared=False):
 def shared_preview(request, token):
     """An outsider's view through a signed link: one article, until expiry or revocation."""
     link = PreviewLink.resolve(token)
-    if link is None:
+    # A trashed or taken-down article is out of outsiders' reach, old links included.
+    article = link.article if link else None
+    if article is None or article.is_deleted or article.status == Article.Status.TAKEN_DOWN:
         raise Http404("Liên kết xem trước không hợp lệ hoặc đã hết hạn.")
-    return render_article_preview(request, link.article, shared=True)
+    return render_article_preview(request, article, shared=True)
 
 
 def corrections(request):

@@ -85,3 +85,131 @@ REPORTER = "Phóng viên / Cộng tác viên"
 EDITOR = "Biên tập viên"
 MANAGING_EDITOR = "Thư ký tòa soạn"
 EDITOR_IN_CHIEF = "Tổng biên tập / Phó tổng biên tập"
+
+
+def article_form_data(
+    article=None, *, category=None, bylines=None, photos=None, corrections=(), **overrides
+):
+    """The POST the admin's article add/change form sends, inline management forms included.
+
+    `article`: the article being changed (its current values, version and inline rows are
+    sent back); None for the add form. `bylines` (authors) and `photos` ((photo, caption)
+    pairs) give the wanted rows in order: existing rows are kept or marked deleted, new ones
+    added; None leaves them as they are. `corrections`: texts of new correction notices.
+    """
+    data = {
+        "title": "Giá xăng giảm lần thứ ba liên tiếp",
+        "slug": "",
+        "sapo": "Liên Bộ Công Thương - Tài chính điều chỉnh giá xăng dầu.",
+        "body": "<p>Nội dung chi tiết.</p>",
+        "category": category.pk if category else "",
+        "lead_photo": "",
+        "source": "",
+        "workflow_reason": "",
+        "publish_at_0": "",
+        "publish_at_1": "",
+    }
+    byline_rows, photo_rows, correction_rows = [], [], []
+    if article is not None:
+        data.update(
+            title=article.title,
+            slug=article.slug,
+            sapo=article.sapo,
+            body=article.body,
+            category=article.category_id,
+            lead_photo=article.lead_photo_id or "",
+            source=article.source,
+            base_version=article.version,
+        )
+        if article.is_featured:
+            data["is_featured"] = "on"
+        byline_rows = list(Byline.objects.filter(article=article).order_by("position", "id"))
+        photo_rows = list(ArticlePhoto.objects.filter(article=article).order_by("position", "id"))
+        correction_rows = list(article.corrections.order_by("created_at", "id"))
+    authors = None if bylines is None else {author.pk: {} for author in bylines}
+    kept, added = _plan(byline_rows, "author", authors, lambda row: {})
+    data.update(_inline_rows("byline_entries", article, byline_rows, kept, added))
+    wanted = None if photos is None else {photo.pk: {"caption": c} for photo, c in photos}
+    kept, added = _plan(photo_rows, "photo", wanted, lambda row: {"caption": row.caption})
+    data.update(_inline_rows("photo_uses", article, photo_rows, kept, added))
+    data.update(
+        _inline_rows(
+            "corrections",
+            article,
+            correction_rows,
+            [{"text": row.text} for row in correction_rows],
+            [{"text": text} for text in corrections],
+        )
+    )
+    data.update(overrides)
+    return data
+
+
+def _plan(rows, key, wanted, current):
+    """Existing inline rows' values (None: delete the row), then the new rows' values.
+
+    `wanted` maps a key (author or photo id) to its other values, in the wanted order;
+    None keeps the existing rows as they are. `current(row)` gives a row's other values.
+    """
+    if wanted is None:
+        kept = [
+            {key: getattr(row, f"{key}_id"), "position": row.position, **current(row)}
+            for row in rows
+        ]
+        return kept, []
+    order = list(wanted)
+    kept = []
+    for row in rows:
+        pk = getattr(row, f"{key}_id")
+        kept.append({key: pk, "position": order.index(pk), **wanted[pk]} if pk in wanted else None)
+    present = {getattr(row, f"{key}_id") for row in rows}
+    added = [
+        {key: pk, "position": order.index(pk), **values}
+        for pk, values in wanted.items()
+        if pk not in present
+    ]
+    return kept, added
+
+
+def _inline_rows(prefix, article, rows, kept, added):
+    """One inline formset's POST: the existing `rows` with their `kept` values (None marks
+    one deleted), then the `added` rows."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows) + len(added)),
+        f"{prefix}-INITIAL_FORMS": str(len(rows)),
+    }
+    for index, (row, values) in enumerate(zip(rows, kept, strict=True)):
+        data[f"{prefix}-{index}-id"] = row.pk
+        data[f"{prefix}-{index}-article"] = article.pk
+        if values is None:
+            data[f"{prefix}-{index}-DELETE"] = "on"
+        else:
+            data.update({f"{prefix}-{index}-{name}": value for name, value in values.items()})
+    for offset, values in enumerate(added, start=len(rows)):
+        data.update({f"{prefix}-{offset}-{name}": value for name, value in values.items()})
+    return data
+
+
+def database_state():
+    """Every row the editorial workflow can touch: a refusal must leave this unchanged."""
+    from articles.models import (
+        ArticleEvent,
+        ArticleRevision,
+        Autosave,
+        Correction,
+        EditPresence,
+        PreviewLink,
+    )
+
+    models = [
+        Article,
+        Byline,
+        ArticlePhoto,
+        ArticleEvent,
+        ArticleRevision,
+        Correction,
+        PreviewLink,
+        Autosave,
+        EditPresence,
+    ]
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}

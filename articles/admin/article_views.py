@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 
 from articles import editing
 from articles.models import Article, ArticleEvent, ArticleRevision, PreviewLink
@@ -120,10 +119,11 @@ class ArticleViewsMixin:
     def preview_view(self, request, pk):
         article = self._article_for(request, pk)
         revision = None
-        if request.GET.get("revision"):
-            revision = get_object_or_404(
-                ArticleRevision, article=article, number=request.GET["revision"]
-            )
+        number = request.GET.get("revision", "")
+        if number:
+            if not number.isdigit():  # "abc" would otherwise fail the lookup with a 500
+                raise Http404
+            revision = get_object_or_404(ArticleRevision, article=article, number=int(number))
         return render_article_preview(request, article, revision=revision)
 
     def create_preview_link_view(self, request, pk):
@@ -164,8 +164,9 @@ class ArticleViewsMixin:
         return redirect("admin:articles_article_change", article.pk)
 
     # -- presence heartbeat and autosave (called by static/articles/article-form.js) --
+    # Never cached: `admin_site.admin_view` (see get_urls) already adds never_cache; the
+    # plain decorator cannot wrap a method (it rejects `self` as not an HttpRequest).
 
-    @never_cache
     def presence_view(self, request, pk):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -179,7 +180,6 @@ class ArticleViewsMixin:
         ]
         return JsonResponse({"others": notices})
 
-    @never_cache
     def autosave_view(self, request):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
