@@ -16,7 +16,7 @@ from articles.models.category import RESERVED_SLUGS, Category
 from articles.models.correction import Correction
 from articles.models.editing import Autosave, EditPresence
 from articles.models.history import ArticleEvent, ArticleRevision
-from articles.models.photo import Photo, photo_upload_to
+from articles.models.photo import Photo, Rendition, photo_upload_to
 from articles.models.preview import PreviewLink
 from articles.models.site import SiteSettings
 
@@ -30,6 +30,7 @@ __all__ = [
     "Correction",
     "EditPresence",
     "PreviewLink",
+    "Rendition",
     "Status",
     "TransitionForbidden",
     "Article",

@@ -40,6 +40,12 @@ class Photo(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now)
+    # Accent- and case-folded caption, credit, alt text and file name, for library search
+    # that finds "Hòa"/"hoà"/"HOA" alike on every database (articles.text.fold).
+    search_text = models.TextField(blank=True, editable=False)
+    renditions_ready_at = models.DateTimeField(
+        _("đã tạo các cỡ ảnh lúc"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("ảnh")
@@ -52,3 +58,36 @@ class Photo(models.Model):
     @property
     def alt(self):
         return self.alt_text or self.caption[:300]
+
+
+def rendition_upload_to(instance, filename):
+    return f"renditions/{secrets.token_hex(2)}/{secrets.token_urlsafe(16)}.{instance.format}"
+
+
+class Rendition(models.Model):
+    """A resized (and possibly focal-point cropped) copy made at upload, never on a reader's
+    request: e.g. kind "w640" (640 px wide, original ratio) or "16x9-640" (crop)."""
+
+    class Format(models.TextChoices):
+        WEBP = "webp", "WebP"
+        JPEG = "jpg", "JPEG"
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions")
+    kind = models.CharField(max_length=30)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    file = models.ImageField(
+        upload_to=rendition_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True)
+    height = models.PositiveIntegerField(null=True)
+    size_bytes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["photo", "kind", "format"], name="unique_rendition_kind_format"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.photo_id}/{self.kind}.{self.format}"
