@@ -7,16 +7,21 @@
     return match ? decodeURIComponent(match[1]) : ""
   }
 
+  function addHeader(editor) {
+    editor.on("fileUploadRequest", (upload) => {
+      upload.data.fileLoader.xhr.setRequestHeader("X-CSRFToken", csrfToken())
+    })
+  }
+
   function attach() {
     if (!window.CKEDITOR) {
       setTimeout(attach, 50)
       return
     }
-    window.CKEDITOR.on("instanceCreated", (event) => {
-      event.editor.on("fileUploadRequest", (upload) => {
-        upload.data.fileLoader.xhr.setRequestHeader("X-CSRFToken", csrfToken())
-      })
-    })
+    // Django's media merge may load this before ckeditor.js, so an editor can already
+    // exist by the time CKEDITOR is seen here: cover those as well as later ones.
+    Object.values(window.CKEDITOR.instances).forEach(addHeader)
+    window.CKEDITOR.on("instanceCreated", (event) => addHeader(event.editor))
   }
   attach()
 })()
