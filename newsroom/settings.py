@@ -164,6 +164,8 @@ CKEDITOR_CONFIGS = {
         "pasteFromWordRemoveStyles": True,
         "disallowedContent": "*[on*]; *{*}(*); script; iframe; style",
         "extraAllowedContent": "p{text-align}; h2{text-align}; h3{text-align}; h4{text-align}",
+        # Keep Vietnamese letters as letters ("sâu", not "s&acirc;u") in the source view.
+        "entities": False,
         "height": 480,
         "width": "100%",
         "language": "vi",

@@ -8,13 +8,16 @@
     note.setAttribute("aria-live", "polite")
     slugInput.insertAdjacentElement("afterend", note)
     let timer = null
+    let latest = 0
 
     async function refresh() {
+      const request = ++latest
       const text = slugInput.value.trim() || source.value
       const url = `${slugInput.dataset.slugPreviewUrl}?text=${encodeURIComponent(text)}`
       const response = await fetch(url, { credentials: "same-origin" })
-      if (!response.ok) return
+      if (!response.ok || request !== latest) return // a newer keystroke's answer wins
       const data = await response.json()
+      if (request !== latest) return
       note.textContent = data.slug
         ? `Đường dẫn sẽ lưu: ${data.slug}`
         : "Chưa có đường dẫn (nhập tiêu đề)."
