@@ -26,6 +26,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
 from articles.images import clean_image
 from articles.models import Article, ArticlePhoto, Author, Byline, Category, Photo, SiteSettings
+from articles.renditions import generate_renditions
 from articles.text import fold, vietnamese_slugify
 
 # ---------------------------------------------------------------------------
@@ -1358,6 +1359,7 @@ def create_demo_photo(spec: DemoPhoto, *, taken_on=None, uploaded_by=None) -> Ph
     # keep width/height as None until reloaded, and the body's <img> needs them.
     photo.width, photo.height = cleaned.width, cleaned.height
     photo.save()
+    generate_renditions(photo)
     return photo
 
 

@@ -1,14 +1,30 @@
-"""CKEditor wiring: our toolbar config, the upload URL, and a CSRF-checked image upload."""
+"""CKEditor wiring: our toolbar config, a CSRF-checked image upload, and library browsing.
+
+Both go through the photo library: an uploaded image becomes a `Photo` (checked and
+re-encoded by `articles.images`), and "Duyệt ảnh trên máy chủ" lists library photos.
+"""
+
+import re
 
 from ckeditor.widgets import CKEditorWidget
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_POST
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
 
+from articles import photo_library
 from articles.images import clean_image
 from articles.models import Photo
+from articles.renditions import generate_renditions
+
+BROWSE_PAGE_SIZE = 24
+# CKEditor 4 names the editor's callback by a number; anything else is refused, so
+# nothing from the query string can reach the page's script.
+_FUNC_NUM = re.compile(r"[0-9]{1,9}")
 
 
 class NewsroomEditorWidget(CKEditorWidget):
@@ -22,6 +38,12 @@ class NewsroomEditorWidget(CKEditorWidget):
         self.config["filebrowserImageUploadUrl"] = upload_url
         self.config["uploadUrl"] = upload_url
         self.config["imageUploadUrl"] = upload_url
+        # The image dialog's "Tải lên" tab: by XHR, so it carries the X-CSRFToken header
+        # (the default HTML form post would carry CKEditor's own token only).
+        self.config["filebrowserUploadMethod"] = "xhr"
+        browse_url = reverse_lazy("articles:editor_browse")
+        self.config["filebrowserBrowseUrl"] = browse_url
+        self.config["filebrowserImageBrowseUrl"] = browse_url
 
     @property
     def media(self):
@@ -52,5 +74,50 @@ def editor_upload(request):
         return _error(error.messages[0])
     photo = Photo(uploaded_by=user, original_filename=uploaded.name[:255])
     photo.image.save(f"upload.{clean.extension}", clean.content, save=False)
+    photo.search_text = photo_library.photo_search_text(photo)
     photo.save()
+    generate_renditions(photo)
     return JsonResponse({"uploaded": 1, "fileName": photo.image.name, "url": photo.image.url})
+
+
+@require_GET
+@login_required
+def editor_browse(request):
+    """CKEditor's "browse server" window: the library photos this user may see
+    (`photo_library.visible_photos`), newest first, searchable accent-insensitively,
+    24 a page. Clicking a photo hands its address back to the editor through
+    `window.opener.CKEDITOR.tools.callFunction(CKEditorFuncNum, url)`.
+
+    `CKEditorFuncNum` must be digits (400 otherwise); a bad page number is a 404.
+    """
+    user = request.user
+    if not (user.is_staff and user.has_perm("articles.view_photo")):
+        return HttpResponseForbidden("Bạn không có quyền xem thư viện ảnh.")
+    func_num = request.GET.get("CKEditorFuncNum", "")
+    if not _FUNC_NUM.fullmatch(func_num):
+        return HttpResponse("Thiếu hoặc sai tham số CKEditorFuncNum.", status=400)
+    query = request.GET.get("q", "")
+    photos = photo_library.search_photos(photo_library.visible_photos(user), query)
+    paginator = Paginator(photos.order_by("-uploaded_at", "-id"), BROWSE_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("Không có trang này.") from None
+    keep = {"CKEditorFuncNum": func_num, "q": query}
+    if request.GET.get("CKEditor"):
+        keep["CKEditor"] = request.GET["CKEditor"]
+
+    def page_url(number):
+        return "?" + urlencode({**keep, "page": number})
+
+    context = {
+        "page": page,
+        "query": query,
+        "func_num": func_num,
+        "keep": keep,
+        "previous_url": page_url(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": page_url(page.next_page_number()) if page.has_next() else "",
+    }
+    response = render(request, "articles/editor_browse.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -29,6 +29,7 @@ from django.utils.html import escape
 
 from articles.images import clean_image
 from articles.models import Article, ArticlePhoto, Author, Byline, Category, Photo
+from articles.renditions import generate_renditions
 from articles.text import clean_line, fold, vietnamese_slugify
 
 # The source prints Hà Nội wall-clock time, whatever TIME_ZONE the site runs in.
@@ -423,6 +424,8 @@ def article_import(
                 f"Không lưu được bài viết mã {article_id}: mã này vừa được dùng. Hãy thử lại."
             ) from error
         raise
+    if stored_photo is not None:  # after commit: a rolled-back import leaves no files behind
+        generate_renditions(stored_photo)
 
     if not parsed.byline:
         warnings.append(

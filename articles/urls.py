@@ -7,6 +7,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("quan-tri/tai-anh/", editor.editor_upload, name="editor_upload"),
+    path("quan-tri/thu-vien-anh/", editor.editor_browse, name="editor_browse"),
     path("tac-gia/<slug:slug>/", views.author_detail, name="author"),
     path("cai-chinh/", views.corrections, name="corrections"),
     path("xem-truoc/<str:token>/", views.shared_preview, name="shared_preview"),

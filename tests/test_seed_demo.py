@@ -22,6 +22,13 @@ PUBLIC_SAMPLES = [spec for spec in ARTICLES if not spec.draft and spec.hours_ago
 HIDDEN_SAMPLES = [spec for spec in ARTICLES if spec.draft or spec.hours_ago < 0]
 
 
+@pytest.fixture(autouse=True)
+def _skip_demo_renditions(monkeypatch):
+    """Seeding tests check accounts, text and articles; renditions have their own tests
+    (tests/test_renditions.py), and making them for 35 demo photos takes minutes here."""
+    monkeypatch.setattr("articles.demo_content.generate_renditions", lambda photo: [])
+
+
 def seed(*args):
     out = io.StringIO()
     call_command("seed_demo", *args, stdout=out, stderr=io.StringIO())

@@ -30,6 +30,7 @@ from articles.models import (
     TransitionForbidden,
     TransitionNotAllowed,
 )
+from articles.photo_library import add_library_credits
 from articles.revisions import record_revision
 
 
@@ -316,6 +317,7 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
     # -- saving: content, then a revision, then the requested step of the chain --
 
     def save_model(self, request, obj, form, change):
+        obj.body = add_library_credits(obj.body)
         obj.updated_by = request.user
         if not change:
             obj.created_by = request.user
@@ -341,13 +343,24 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
         record_revision(article, user=request.user)
         editing.forget_autosave(request.user, article if change else None)
         transition = form.requested_transition
-        if transition is not None:
+        if transition is None:
+            return
+        try:
             article.apply(
                 transition.action,
                 by=request.user,
                 reason=form.cleaned_data.get("workflow_reason", ""),
                 at=form.cleaned_data.get("publish_at"),
             )
+        except TransitionNotAllowed as refusal:
+            # The content is saved; only the step is refused (e.g. photos lack credits).
+            self.message_user(
+                request,
+                _("Đã lưu bài nhưng chưa “%(action)s”: %(reason)s")
+                % {"action": transition.label, "reason": refusal.args[0]},
+                messages.ERROR,
+            )
+        else:
             self.message_user(
                 request,
                 _("Đã lưu và “%(action)s”: bài chuyển sang “%(status)s”.")

@@ -128,7 +128,8 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
         return self.select_related("category", "lead_photo").prefetch_related(
-            models.Prefetch("byline_entries", queryset=Byline.objects.select_related("author"))
+            models.Prefetch("byline_entries", queryset=Byline.objects.select_related("author")),
+            "lead_photo__renditions",
         )
 
     def for_display(self):
@@ -140,6 +141,7 @@ class ArticleQuerySet(models.QuerySet):
                 models.Prefetch(
                     "photo_uses", queryset=ArticlePhoto.objects.select_related("photo")
                 ),
+                "photo_uses__photo__renditions",
                 "corrections",
             )
         )
@@ -356,6 +358,16 @@ class Article(models.Model):
         reason = clean_reason(reason)
         if transition.needs_reason and not reason:
             raise TransitionNotAllowed(_("Cần ghi rõ lý do khi “%s”.") % transition.label)
+        if transition.target == Status.PUBLISHED:
+            # Checked here, not in _refusal: the button stays, and the refusal says why.
+            from articles.photo_library import photos_missing_caption_or_credit
+
+            problems = photos_missing_caption_or_credit(self)
+            if problems:
+                raise TransitionNotAllowed(
+                    _("Chưa thể xuất bản: ảnh còn thiếu chú thích hoặc tác giả ảnh — %s.")
+                    % "; ".join(problems)
+                )
         previous = self.status
         with transaction.atomic():
             self.status = transition.target

@@ -55,6 +55,15 @@ class Photo(models.Model):
     def __str__(self):
         return self.caption[:80] or self.original_filename or f"Ảnh #{self.pk}"
 
+    def save(self, *args, **kwargs):
+        # Derived search text, kept with the fields it folds (see articles.photo_library).
+        from articles.photo_library import photo_search_text  # photo_library imports models
+
+        self.search_text = photo_search_text(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
     @property
     def alt(self):
         return self.alt_text or self.caption[:300]

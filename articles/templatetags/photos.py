@@ -1,0 +1,189 @@
+"""Responsive photos for public pages: `<picture>` with WebP and JPEG candidates.
+
+    {% load photos %}
+    {% picture photo "figure" %}              article figure, original ratio, lazy
+    {% picture photo "figure" lazy=False %}   the lead photo: loaded at once
+    {% picture photo "card" %}                16:9 crop for article cards
+    {% og_image photo as og %}                og.url (absolute), og.width, og.height
+    {{ article.body|responsive_images }}      body <img> of library photos get srcset
+
+Only stored renditions are used; a photo without them is shown from its original
+file. Nothing here generates an image.
+"""
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from django import template
+from django.db.models import Prefetch
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.models import Photo, Rendition
+from articles.renditions import ORIGINAL, og_rendition, picture_for
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class Role:
+    family: str  # rendition family: "w" (original ratio), "16x9", "1x1"
+    sizes: str  # the slot's CSS width at each viewport, from static/css/site.css
+
+
+# The `sizes` follow site.css: 12 px page padding; article column at most 760 px;
+# `.grid` fills columns of at least 240 px (+16 px gaps) inside 1140 px, so 1 column
+# under 520 px, 2 under 776, 3 under 1032, then 4 of about 267 px; the featured
+# card takes 3/5 of the row above 640 px.
+ROLES = {
+    "figure": Role(ORIGINAL, "(max-width: 784px) calc(100vw - 24px), 760px"),
+    "card": Role(
+        "16x9",
+        "(max-width: 519px) calc(100vw - 24px), (max-width: 775px) calc(50vw - 20px), "
+        "(max-width: 1031px) calc(33.3vw - 19px), 267px",
+    ),
+    "card-large": Role(
+        "16x9",
+        "(max-width: 640px) calc(100vw - 24px), (max-width: 1140px) calc(60vw - 24px), 660px",
+    ),
+    "thumb": Role("1x1", "80px"),
+}
+
+
+@register.inclusion_tag("includes/_picture.html")
+def picture(photo, role="figure", *, lazy=True, alt=None):
+    """A photo as `<picture>`: WebP and JPEG srcsets of the role's rendition family,
+    width/height attributes (no layout shift), lazy loading unless `lazy=False`."""
+    spec = ROLES[role]
+    return {
+        "picture": picture_for(photo, spec.family),
+        "sizes": spec.sizes,
+        "alt": photo.alt if alt is None else alt,
+        "lazy": lazy,
+    }
+
+
+@dataclass(frozen=True)
+class OpenGraphImage:
+    url: str
+    width: int | None
+    height: int | None
+
+
+@register.simple_tag(takes_context=True)
+def og_image(context, photo):
+    """The photo's 1200×630 JPEG for link previews (the original file until renditions
+    exist), with an absolute URL: scheme and host of the request, unless the storage
+    already gives absolute URLs (a CDN)."""
+    rendition = og_rendition(photo)
+    if rendition is not None:
+        url, width, height = rendition.file.url, rendition.width, rendition.height
+    else:
+        url, width, height = photo.image.url, photo.width, photo.height
+    request = context.get("request")
+    return OpenGraphImage(request.build_absolute_uri(url) if request else url, width, height)
+
+
+# --- Body images ----------------------------------------------------------------------
+
+BODY_SIZES = ROLES["figure"].sizes
+
+
+class _ImageTags(HTMLParser):
+    """Finds every `<img>` start tag: its offset in the text and its attributes."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []  # (offset, length, attrs)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.found.append((self.getpos(), len(self.get_starttag_text()), dict(attrs)))
+
+    handle_startendtag = handle_starttag
+
+
+def _find_images(html):
+    parser = _ImageTags()
+    parser.feed(html)
+    parser.close()
+    # HTMLParser reports (line, column), counting lines by "\n" only.
+    line_starts = [0] + [index + 1 for index, char in enumerate(html) if char == "\n"]
+    return [
+        (line_starts[line - 1] + column, length, attrs)
+        for (line, column), length, attrs in parser.found
+    ]
+
+
+@register.filter
+def responsive_images(html):
+    """Give body images that show a library photo its renditions.
+
+    The body is sanitised HTML (articles.richtext); each `<img>` whose `src` is a
+    library photo's file is wrapped in a `<picture>` with a WebP `<source>` and gets
+    `srcset`/`sizes`/`loading`/`decoding` (and `width`/`height` if it had none)
+    appended, all values generated here from stored renditions. The editor's own
+    markup, the tag's existing attributes included, is kept byte for byte.
+    Costs two queries when the body has images, none otherwise.
+    """
+    html = str(html or "")
+    if "<img" not in html:
+        return mark_safe(html)  # sanitised on save, as `|safe` trusted it
+    images = _find_images(html)
+    by_url = _photos_by_url(attrs.get("src") for _, _, attrs in images)
+    pieces, position = [], 0
+    for offset, length, attrs in images:
+        tag = html[offset : offset + length]
+        photo = by_url.get(attrs.get("src"))
+        if photo is None or tag[:4].lower() != "<img" or not tag.endswith(">"):
+            continue  # not a library photo (or, defensively, not where the parser said)
+        picture = picture_for(photo, ORIGINAL)
+        if not picture.webp_srcset:
+            continue
+        sizes = BODY_SIZES
+        shown_width = attrs.get("width") or ""
+        if shown_width.isdigit() and 0 < int(shown_width) < 760:
+            # An image the editor made narrower than the column.
+            sizes = f"(max-width: {int(shown_width) + 24}px) calc(100vw - 24px), {shown_width}px"
+        added = format_html(
+            ' srcset="{}" sizes="{}" loading="lazy" decoding="async"', picture.jpeg_srcset, sizes
+        )
+        if "width" not in attrs and "height" not in attrs and picture.width:
+            added += format_html(' width="{}" height="{}"', picture.width, picture.height)
+        end = len(tag) - (2 if tag.endswith("/>") else 1)
+        pieces += [
+            html[position:offset],
+            format_html(
+                '<picture><source type="image/webp" srcset="{}" sizes="{}">',
+                picture.webp_srcset,
+                sizes,
+            ),
+            tag[:end],  # the editor's tag as it was, then the added attributes
+            added,
+            tag[end:],
+            "</picture>",
+        ]
+        position = offset + length
+    pieces.append(html[position:])
+    return mark_safe("".join(pieces))  # sanitised input plus attributes generated here
+
+
+def _photos_by_url(urls):
+    """Library photos by their file URL, renditions prefetched (two queries)."""
+    media = {url for url in urls if url}
+    names = {name for name in map(_stored_name, media) if name}
+    if not names:
+        return {}
+    photos = Photo.objects.filter(image__in=names).prefetch_related(
+        Prefetch("renditions", queryset=Rendition.objects.order_by("width"))
+    )
+    return {photo.image.url: photo for photo in photos if photo.image.url in media}
+
+
+def _stored_name(url):
+    """The storage name behind a media URL of a library photo, or None."""
+    prefix = Photo._meta.get_field("image").storage.url("")
+    if not url.startswith(prefix):
+        return None
+    name = url[len(prefix) :]
+    return name if name.startswith("photos/") and ".." not in name else None
