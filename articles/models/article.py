@@ -116,11 +116,20 @@ class ArticleQuerySet(models.QuerySet):
         return self.published().filter(published_at__gte=moment)
 
     def in_category(self, category):
-        """A category's own articles and those of its sub-categories."""
-        return self.filter(Q(category=category) | Q(category__parent=category))
+        """A category's own articles and those of its sub-categories.
+
+        An IN over the section's ids (not an OR across a join) lets the category index
+        serve the list and the paginator's count.
+        """
+        section_ids = Category.objects.filter(Q(pk=category.pk) | Q(parent=category.pk))
+        return self.filter(category_id__in=section_ids.values("pk"))
 
     def by_author(self, author):
-        return self.filter(bylines=author)
+        """Articles carrying this byline (a semi-join the byline index serves)."""
+        return self.filter(pk__in=Byline.objects.filter(author=author).values("article_id"))
+
+    def featured(self):
+        return self.filter(is_featured=True)
 
     def latest_first(self):
         return self.order_by("-published_at", "-id")
@@ -216,10 +225,23 @@ class Article(models.Model):
         verbose_name = _("bài viết")
         verbose_name_plural = _("bài viết")
         ordering = ["-published_at", "-id"]
+        # Partial indexes over what readers can see: every public query filters
+        # status, publish time and deleted_at, and orders by publish time.
         indexes = [
-            models.Index(fields=["status", "published_at"], name="article_public_idx"),
             models.Index(
-                fields=["category", "status", "published_at"], name="article_category_idx"
+                fields=["status", "published_at", "id"],
+                name="article_public_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["category", "status", "published_at"],
+                name="article_category_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["is_featured", "status", "published_at"],
+                name="article_featured_idx",
+                condition=Q(deleted_at__isnull=True),
             ),
         ]
         permissions = [
