@@ -15,6 +15,7 @@ from articles.models import (
     PreviewLink,
     Status,
 )
+from articles.models.editing import PRESENCE_TTL
 from articles.revisions import compare
 from articles.text import article_datetime
 
@@ -56,17 +57,11 @@ def mark_presence(article, user):
         article=article, user=user, defaults={"since": now, "last_seen": now}
     )
     if not created:
-        if presence.last_seen < now - _presence_gap():
+        if presence.last_seen < now - PRESENCE_TTL:
             presence.since = now  # a new editing session after the old one expired
         presence.last_seen = now
         presence.save(update_fields=["since", "last_seen"])
     return presence
-
-
-def _presence_gap():
-    from articles.models.editing import PRESENCE_TTL
-
-    return PRESENCE_TTL
 
 
 def release_presence(article, user):
