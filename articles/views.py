@@ -1,26 +1,14 @@
 """Public pages. Every article list starts from `Article.objects.published()`."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 
 from articles.models import Article, Author, Category, Correction, PreviewLink
+from articles.pagination import page_or_404
 
-PAGE_SIZE = 20
 HOME_LATEST = 12
 HOME_PER_CATEGORY = 4
-
-
-def _page_or_404(queryset, request):
-    """Strict pagination: "abc", "0", "-1" or a page past the end are 404, not page 1."""
-    raw = request.GET.get("page", "1")
-    if not raw.isdigit():
-        raise Http404("Trang không tồn tại.")
-    try:
-        return Paginator(queryset, PAGE_SIZE).page(int(raw))
-    except (EmptyPage, PageNotAnInteger):
-        raise Http404("Trang không tồn tại.") from None
 
 
 def home(request):
@@ -55,7 +43,7 @@ def home(request):
 def category_detail(request, slug):
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
     articles = Article.objects.published().in_category(category).for_listing().latest_first()
-    page = _page_or_404(articles, request)
+    page = page_or_404(articles, request, count_key=f"category:{category.pk}")
     return render(
         request,
         "articles/category_detail.html",
@@ -120,14 +108,14 @@ def shared_preview(request, token):
 def corrections(request):
     """Every correction notice on a published article (Press Law art. 42)."""
     notices = Correction.objects.public().select_related("article", "article__category")
-    page = _page_or_404(notices, request)
+    page = page_or_404(notices, request)
     return render(request, "articles/corrections.html", {"page_obj": page})
 
 
 def author_detail(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
     articles = Article.objects.published().by_author(author).for_listing().latest_first()
-    page = _page_or_404(articles, request)
+    page = page_or_404(articles, request, count_key=f"author:{author.pk}")
     return render(request, "articles/author_detail.html", {"author": author, "page_obj": page})
 
 

@@ -1,0 +1,42 @@
+"""Strict pagination for public lists, with the total count cached briefly.
+
+Counting a 21,000-article section costs ~50 ms on PostgreSQL on every request, yet the
+count only sizes the page links: a figure up to a minute old is fine. The articles on
+the page are always queried live, so visibility stays exact.
+"""
+
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
+from django.utils.functional import cached_property
+
+PAGE_SIZE = 20
+COUNT_TTL = 60
+
+
+class CachedCountPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, count_key=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return super().count
+        key = f"page-count:{self.count_key}"
+        count = cache.get(key)
+        if count is None:
+            count = Paginator.count.func(self)
+            cache.set(key, count, COUNT_TTL)
+        return count
+
+
+def page_or_404(queryset, request, *, count_key=None):
+    """Page `?page=N` of the list; "abc", "0", "-1" or past the end are 404, not page 1."""
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit():
+        raise Http404("Trang không tồn tại.")
+    try:
+        return CachedCountPaginator(queryset, PAGE_SIZE, count_key=count_key).page(int(raw))
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("Trang không tồn tại.") from None
