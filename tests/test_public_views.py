@@ -260,6 +260,7 @@ def test_query_count_fixed_whatever_the_number_of_articles(client, site):
     _add_articles(other, authors, 2, photo)
     sample = Article.objects.published().first()
     pages = ["/", "/cong-thuong/", "/tac-gia/minh-thu/", sample.get_absolute_url()]
+
     def measure():
         cache.clear()
         for path in pages:  # warm caches (site settings, list counts), as on a running site
