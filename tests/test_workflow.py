@@ -363,7 +363,7 @@ def test_admin_queues_on_home(client, newsroom):
 
 
 def test_dates_are_typed_day_first(client, newsroom):
-    """'01/02/2021 08:00' in the schedule field means 1 February (Vietnamese order), not 2 Jan."""
+    """'01/02/2099 08:00' in the schedule field means 1 February (Vietnamese order), not 2 Jan."""
     article = article_in("edited", newsroom["owner"])
     client.force_login(newsroom["managing"])
     data = article_form(

@@ -13,7 +13,7 @@ from articles.fields import LineField, NFCTextField, RichTextField
 from articles.models.author import Author
 from articles.models.category import Category
 from articles.models.photo import Photo
-from articles.text import vietnamese_slugify
+from articles.text import nfc, vietnamese_slugify
 
 
 class TransitionNotAllowed(Exception):
@@ -436,8 +436,6 @@ class Article(models.Model):
 
 
 def clean_reason(text):
-    from articles.text import nfc
-
     return nfc(text or "").strip()
 
 
