@@ -6,6 +6,9 @@ from django.db import connection
 
 IN_CI = bool(os.environ.get("CI"))
 
+# Browser fixtures (page, browser, reporter …) for every browser test module.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

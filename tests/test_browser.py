@@ -6,154 +6,17 @@ static files (CKEditor's included) through the staticfiles finders.
 """
 
 import base64
-import os
 from datetime import datetime
 
-import pytest
-from django.core.management import call_command
-from django.db import connection, connections
 from django.templatetags.static import static
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from articles.models import Article, Photo
-from tests.conftest import chromium_path
-from tests.factories import (
-    REPORTER,
-    VN,
-    image_bytes,
-    make_article,
-    make_author,
-    make_category,
-    make_user,
-)
+from tests.browser import BROWSER_TEST_MARKS, log_in, wait_for_editor
+from tests.factories import VN, image_bytes, make_article, make_author, make_category
 
-# transaction=True: the live server thread must see what the test writes.
-# serialized_rollback: the flush after each test would otherwise delete the newsroom
-# groups that a data migration created, which the next test needs.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-PASSWORD = "mat-khau-thu-nghiem-123"
-TIMEOUT_MS = 15_000
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _allow_orm_next_to_playwright():
-    """Playwright's sync API keeps an event loop running in this thread, so Django would
-    raise SynchronousOnlyOperation for ORM calls in the test; this is the documented
-    workaround for Playwright + pytest-django. Restored after this module."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-def _empty_database():
-    call_command(
-        "flush", interactive=False, verbosity=0, reset_sequences=False, inhibit_post_migrate=True
-    )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _database_as_migrated(django_db_setup, django_db_blocker):
-    """Serialized rollback re-inserts the migrated database (roles included) before each
-    test; rows an earlier transactional test left (content types and permissions that its
-    flush re-created) would collide with it, so start from an empty database. Afterwards,
-    leave the database as migrated for whatever runs next."""
-    with django_db_blocker.unblock():
-        _empty_database()
-    yield
-    with django_db_blocker.unblock():
-        _empty_database()
-        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-
-
-@pytest.fixture
-def browser(transactional_db, live_server):
-    """Chromium for one test, started after the test database is set up and stopped before
-    it is flushed. While Playwright's loop runs, Django's `connections` hands this thread
-    other (async-context) connection objects: the database set-up and teardown (with its
-    serialized rollback) must not run then, and those connections are closed at the end."""
-    executable = chromium_path()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            connections.close_all()
-
-
-class PageLog:
-    """What a page did: JS errors, console errors, every URL it requested, failed responses."""
-
-    def __init__(self, page):
-        self.errors, self.requests, self.failed = [], [], []
-        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
-        page.on(
-            "console",
-            lambda msg: (
-                msg.type == "error"
-                and self.errors.append(f"console: {msg.text} ({msg.location.get('url')})")
-            ),
-        )
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on(
-            "response",
-            lambda response: (
-                response.status >= 400 and self.failed.append(f"{response.status} {response.url}")
-            ),
-        )
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.log = PageLog(page)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def reporter():
-    return make_user("phongvien", REPORTER, password=PASSWORD)
-
-
-def log_in(page, live_server, username, password=PASSWORD):
-    """Through the real admin login form."""
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-
-
-def wait_for_editor(page, name="id_body"):
-    """Until CKEditor's instance for the textarea is ready (toolbar and iframe built)."""
-    widget = page.get_attribute(f"textarea#{name}", "data-type")
-    assert widget == "ckeditortype", f"#{name} is a plain textarea, not the CKEditor widget"
-    page.wait_for_function(
-        "name => window.CKEDITOR && CKEDITOR.instances[name]"
-        " && CKEDITOR.instances[name].status === 'ready'",
-        arg=name,
-    )
-    page.wait_for_selector(f"#cke_{name} iframe.cke_wysiwyg_frame")
+pytestmark = BROWSER_TEST_MARKS
 
 
 def test_journalist_writes_an_article_in_the_admin(page, live_server, reporter):
