@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
+from articles import services
 from articles.images import clean_image
 from articles.models import Article, ArticlePhoto, Author, Byline, Category, Photo, SiteSettings
 from articles.renditions import generate_renditions
@@ -1293,14 +1294,20 @@ def _create_article(spec, slug, report, categories, authors, users, now):
     if figure:
         ArticlePhoto.objects.create(article=article, photo=figure, position=0)
     if spec.draft and spec.submitted and writer.has_perm("articles.change_article"):
-        article.submit(by=writer)
+        services.transition_article(article, "submit", by=writer)
     if not spec.draft:
         # Through the editorial chain, as in the newsroom: the writer submits, the
-        # managing editor approves and publishes (or schedules).
+        # managing editor schedules it; articles "already published" hours ago are
+        # recorded as imported (the chain never publishes into the past).
         # (An existing account left without a role cannot submit; the editor does.)
         submitter = writer if writer.has_perm("articles.change_article") else users[PUBLISHER]
-        article.submit(by=submitter)
-        article.publish(at=published_at, by=users[PUBLISHER])
+        services.transition_article(article, "submit", by=submitter)
+        if published_at > timezone.now():
+            services.transition_article(article, "publish", by=users[PUBLISHER], at=published_at)
+        else:
+            services.publish_imported(
+                article, by=users[PUBLISHER], published_at=published_at, reason="Dữ liệu mẫu"
+            )
     return article
 
 
@@ -1536,7 +1543,7 @@ def _synthetic_article(rng, now, category_ids):
         seconds=rng.randint(3600, int(SYNTHETIC_HISTORY.total_seconds()))
     )
     # Bulk rows skip the transition methods, so the status is set directly here.
-    return Article(
+    article = Article(
         title=title,
         slug=vietnamese_slugify(title),
         sapo=(
@@ -1555,3 +1562,5 @@ def _synthetic_article(rng, now, category_ids):
         published_at=published_at,
         created_at=published_at - timedelta(hours=1),
     )
+    article.record_first_publication(now)
+    return article

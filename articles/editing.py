@@ -2,14 +2,12 @@
 
 import json
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import (
     Article,
-    ArticleEvent,
     Autosave,
     EditPresence,
     PreviewLink,
@@ -145,34 +143,6 @@ def conflict_details(article, base_version, submitted):
         "current_version": article.version,
         "rows": compare(theirs, mine),
     }
-
-
-# -- trash (soft delete) --
-
-
-@transaction.atomic
-def trash(article, *, user):
-    previous = article.status
-    article.deleted_at = timezone.now()
-    article.updated_by = user
-    article.save(update_fields=["deleted_at", "updated_by", "updated_at"])
-    ArticleEvent.objects.create(
-        article=article, actor=user, action="trash", from_status=previous, to_status=previous
-    )
-
-
-@transaction.atomic
-def untrash(article, *, user):
-    article.deleted_at = None
-    article.updated_by = user
-    article.save(update_fields=["deleted_at", "updated_by", "updated_at"])
-    ArticleEvent.objects.create(
-        article=article,
-        actor=user,
-        action="untrash",
-        from_status=article.status,
-        to_status=article.status,
-    )
 
 
 # -- what the change form shows besides the fields --

@@ -74,7 +74,6 @@ def editor_upload(request):
         return _error(error.messages[0])
     photo = Photo(uploaded_by=user, original_filename=uploaded.name[:255])
     photo.image.save(f"upload.{clean.extension}", clean.content, save=False)
-    photo.search_text = photo_library.photo_search_text(photo)
     photo.save()
     generate_renditions(photo)
     return JsonResponse({"uploaded": 1, "fileName": photo.image.name, "url": photo.image.url})

@@ -39,9 +39,3 @@ class RichTextField(_CleaningMixin, models.TextField):
     """Article HTML: sanitised against our allowlist on every save."""
 
     cleaner = staticmethod(sanitize_html)
-
-    def formfield(self, **kwargs):
-        from articles.editor import NewsroomEditorWidget
-
-        kwargs.setdefault("widget", NewsroomEditorWidget)
-        return super().formfield(**kwargs)

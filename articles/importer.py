@@ -27,6 +27,7 @@ from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 from django.utils.html import escape
 
+from articles import services
 from articles.images import clean_image
 from articles.models import Article, ArticlePhoto, Author, Byline, Category, Photo
 from articles.renditions import generate_renditions
@@ -395,6 +396,8 @@ def article_import(
             article.category = category
             article.status = status
             article.published_at = parsed.published_at
+            if status == Article.Status.PUBLISHED:
+                article.record_first_publication()
             if existing is None:
                 article.save(force_insert=True)
                 if article_id is not None:
@@ -416,6 +419,7 @@ def article_import(
             article.byline_entries.all().delete()
             if parsed.byline:
                 Byline.objects.create(article=article, author=_author_for(parsed.byline))
+            services.record_edit(article, by=None, created=existing is None, action="import")
     except BaseException as error:
         if stored_photo is not None:
             stored_photo.image.delete(save=False)  # the row is rolled back; the file is not

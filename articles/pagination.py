@@ -10,6 +10,8 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
 
+from articles.text import parse_number
+
 PAGE_SIZE = 20
 COUNT_TTL = 60
 
@@ -33,10 +35,10 @@ class CachedCountPaginator(Paginator):
 
 def page_or_404(queryset, request, *, count_key=None):
     """Page `?page=N` of the list; "abc", "0", "-1" or past the end are 404, not page 1."""
-    raw = request.GET.get("page", "1")
-    if not raw.isdigit():
+    number = parse_number(request.GET.get("page", "1"))
+    if number is None:
         raise Http404("Trang không tồn tại.")
     try:
-        return CachedCountPaginator(queryset, PAGE_SIZE, count_key=count_key).page(int(raw))
+        return CachedCountPaginator(queryset, PAGE_SIZE, count_key=count_key).page(number)
     except (EmptyPage, PageNotAnInteger):
         raise Http404("Trang không tồn tại.") from None

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 
 from articles.models import Article, ArticlePhoto, Photo, Rendition, Status
 from articles.richtext import sanitize_html
-from articles.text import clean_line, fold
+from articles.text import clean_line, fold, parse_number
 
 # Same rule as ArticleQuerySet.visible_to: these roles work on every article.
 WHOLE_LIBRARY_PERMISSIONS = (
@@ -30,12 +30,6 @@ WHOLE_LIBRARY_PERMISSIONS = (
 # -- search --
 
 
-def photo_search_text(photo) -> str:
-    """The folded text library search matches: caption, credit, alt text, file name."""
-    parts = [photo.caption, photo.credit, photo.alt_text, photo.original_filename]
-    return fold(clean_line(" ".join(part or "" for part in parts)))
-
-
 def search_photos(queryset, query):
     """Photos whose folded text contains every word of `query` ("hoa" finds "Hòa",
     "hoà", "HOÀ" on every database); "12" or "#12" also finds photo #12."""
@@ -44,9 +38,9 @@ def search_photos(queryset, query):
     if not words:
         return queryset
     condition = reduce(lambda q, word: q & Q(search_text__contains=word), words, Q())
-    number = query.lstrip("#")
-    if number.isdigit() and len(number) <= 18:
-        condition |= Q(pk=int(number))
+    number = parse_number(query.lstrip("#"))
+    if number is not None:
+        condition |= Q(pk=number)
     return queryset.filter(condition)
 
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Photo, Rendition
+from articles.text import parse_number
 
 WIDTHS = (320, 640, 960, 1280, 1920)
 # family: (ratio as (w, h), widths)
@@ -122,7 +123,7 @@ def rendition_specs(width, height, focal_x=0.5, focal_y=0.5, *, animated=False):
 
 def family_of(kind):
     """ "w640" → "w", "16x9-640" → "16x9", "og" → "og"."""
-    if kind.startswith(ORIGINAL) and kind[1:].isdigit():
+    if kind.startswith(ORIGINAL) and parse_number(kind[1:]) is not None:
         return ORIGINAL
     return kind.rsplit("-", 1)[0]
 

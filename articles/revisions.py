@@ -8,15 +8,12 @@ restore records one, so no text is ever lost.
 import difflib
 import re
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import (
-    Article,
-    ArticleEvent,
     ArticlePhoto,
     ArticleRevision,
     Author,
@@ -63,15 +60,25 @@ def record_revision(article, *, user, note=""):
     )
 
 
-@transaction.atomic
-def restore_revision(revision, *, user):
-    """Put a revision's content back; this is itself saved as a new revision."""
-    article = Article.objects.select_for_update().get(pk=revision.article_id)
-    content = _still_existing(revision.content)
+def record_revision_if_changed(article, *, user, note=""):
+    """A new revision only if the content differs from the latest one: saving an
+    untouched form or moving the article along the chain leaves the history as it was."""
+    content = snapshot(article)
+    latest = article.revisions.order_by("-number").first()
+    if latest is not None and latest.content == content:
+        return None
+    number = latest.number + 1 if latest else 1
+    return ArticleRevision.objects.create(
+        article=article, number=number, content=content, created_by=user, note=note
+    )
+
+
+def put_back(article, content):
+    """Write a revision's content back onto the article and its byline and photo rows
+    (references deleted since are dropped). The caller holds the transaction."""
+    content = _still_existing(content)
     for name in CONTENT_FIELDS:
         setattr(article, name, content.get(name, getattr(article, name)))
-    article.version += 1
-    article.updated_by = user
     article.save()
     Byline.objects.filter(article=article).delete()
     Byline.objects.bulk_create(
@@ -83,15 +90,6 @@ def restore_revision(revision, *, user):
         ArticlePhoto(article=article, photo_id=photo_id, caption=caption, position=position)
         for photo_id, caption, position in content.get("photos", [])
     )
-    ArticleEvent.objects.create(
-        article=article,
-        actor=user,
-        action="restore_revision",
-        reason=f"#{revision.number}",
-        from_status=article.status,
-        to_status=article.status,
-    )
-    return record_revision(article, user=user, note=f"Khôi phục từ phiên bản #{revision.number}")
 
 
 def _still_existing(content):

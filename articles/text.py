@@ -19,6 +19,19 @@ WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "T
 
 _D_WITH_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
 
+# Ids and page numbers: ASCII digits only. str.isdigit() accepts "²" and "①", which
+# int() then rejects; int() accepts "٣", " 7" and "1_0". 18 digits fit a bigint.
+_ASCII_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def parse_number(value) -> int | None:
+    """The non-negative integer `value` spells in ASCII digits, else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value < 10**18 else None
+    if not isinstance(value, str) or not _ASCII_NUMBER.fullmatch(value):
+        return None
+    return int(value)
+
 
 def nfc(value: str) -> str:
     """Compose text (NFD from macOS/Word paste must equal its NFC twin)."""

@@ -34,8 +34,8 @@ def image_upload(name="anh.jpg", size=(64, 48), fmt="JPEG", content_type="image/
     return SimpleUploadedFile(name, image_bytes(size, fmt=fmt), content_type=content_type)
 
 
-def make_photo(caption="Chú thích ảnh", credit="Ảnh: Minh Thư", size=(64, 48)):
-    photo = Photo(caption=caption, credit=credit)
+def make_photo(caption="Chú thích ảnh", credit="Ảnh: Minh Thư", size=(64, 48), **fields):
+    photo = Photo(caption=caption, credit=credit, **fields)
     photo.image.save("test.jpg", SimpleUploadedFile("t.jpg", image_bytes(size)), save=False)
     photo.save()
     return photo

@@ -19,7 +19,14 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Article, ArticleEvent, Autosave, EditPresence
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticleRevision,
+    ArticleTombstone,
+    Autosave,
+    EditPresence,
+)
 from tests.factories import (
     EDITOR,
     EDITOR_IN_CHIEF,
@@ -593,12 +600,25 @@ def test_purge_is_refused_within_12_months_of_first_publication(client, trashed_
 
 
 def test_purge_is_allowed_after_12_months_for_the_editor_in_chief(client, trashed_taken_down):
-    """After 12 months the editor-in-chief may delete the article for good."""
-    client.force_login(make_user("tongbientap", EDITOR_IN_CHIEF))
+    """After 12 months the editor-in-chief may delete the article for good: its content
+    and revisions go, its audit trail stays and a tombstone says what it was."""
+    chief = make_user("tongbientap", EDITOR_IN_CHIEF)
+    client.force_login(chief)
+    pk = trashed_taken_down.pk
+    ArticleEvent.objects.create(article=trashed_taken_down, action="take_down", reason="Sai")
     with time_machine.travel(T0 + timedelta(days=365, seconds=1), tick=False):
         purge(client, trashed_taken_down)
-    assert not Article.objects.filter(pk=trashed_taken_down.pk).exists()
-    assert not ArticleEvent.objects.filter(article_id=trashed_taken_down.pk).exists()
+    assert not Article.objects.filter(pk=pk).exists()
+    assert not ArticleRevision.objects.filter(article_id=pk).exists()
+    events = ArticleEvent.objects.filter(article_id=pk).order_by("-id")
+    actions = list(events.values_list("action", "reason"))
+    assert actions == [("purge", ""), ("take_down", "Sai")]
+    tombstone = ArticleTombstone.objects.get(article_id=pk)
+    assert (tombstone.title, tombstone.purged_by, tombstone.first_published_at) == (
+        "Bài đã gỡ",
+        chief,
+        T0,
+    )
 
 
 @pytest.mark.parametrize("role", [REPORTER, EDITOR, MANAGING_EDITOR])

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from articles.editor import NewsroomEditorWidget
 from articles.models import Article, ArticlePhoto, Photo, Rendition
+from articles.models.photo import photo_search_text
 from articles.photo_library import (
     add_library_credits,
-    photo_search_text,
     photos_missing_caption_or_credit,
     visible_photos,
 )

@@ -12,6 +12,7 @@ import time_machine
 from django.core import signing
 from django.urls import reverse
 
+from articles import services
 from articles.models import Article, ArticleEvent, ArticleRevision, PreviewLink
 from tests.factories import (
     EDITOR,
@@ -362,7 +363,7 @@ def test_share_link_stops_working_after_takedown(client):
     article = make_article(title="Bài sắp bị gỡ", created_by=chief)
     link = PreviewLink.objects.create(article=article, created_by=chief)
     assert client.get(link.get_absolute_url()).status_code == 200
-    article.take_down(by=chief, reason="Thông tin sai")
+    services.transition_article(article, "take_down", by=chief, reason="Thông tin sai")
     response = client.get(link.get_absolute_url())
     assert response.status_code == 404
     assert "Bài sắp bị gỡ" not in response.content.decode()

@@ -11,7 +11,15 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from articles.models import Article, ArticleEvent, ArticlePhoto, ArticleRevision, Byline
+from articles import services
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticlePhoto,
+    ArticleRevision,
+    Byline,
+    Photo,
+)
 from tests.factories import (
     EDITOR,
     MANAGING_EDITOR,
@@ -105,7 +113,8 @@ def test_revision_keeps_bylines_photos_and_captions(client, category):
     """A revision stores the whole editable content: bylines in order, photos with captions."""
     minh, hoang = make_author("Minh Thư"), make_author("Hoàng Anh")
     photo = make_photo()
-    logged_in(client, "phongvien", REPORTER)
+    reporter = logged_in(client, "phongvien", REPORTER)
+    Photo.objects.filter(pk=photo.pk).update(uploaded_by=reporter)  # hers to use
     data = article_form_data(
         category=category,
         bylines=[hoang, minh],
@@ -122,16 +131,59 @@ def test_revision_keeps_bylines_photos_and_captions(client, category):
     assert content["category_id"] == category.pk
 
 
-def test_form_workflow_button_records_the_transition_as_a_revision(client, category):
-    """Saving with "Lưu và gửi biên tập" records the save, then the transition, as revisions."""
+def test_form_workflow_button_records_the_save_as_a_revision_and_the_move_as_an_event(
+    client, category
+):
+    """ "Lưu và gửi biên tập" records the content once (a revision) and the move as an
+    event: a transition does not change the text, so it adds no revision."""
     user = logged_in(client, "thukytoasoan", MANAGING_EDITOR)
     client.post(ADD_URL, article_form_data(category=category, _transition="submit"))
     article = Article.objects.get()
     assert article.status == Article.Status.SUBMITTED
-    assert [(r.number, r.note, r.created_by) for r in article.revisions.order_by("number")] == [
-        (1, "", user),
-        (2, "Gửi biên tập", user),
+    assert [(r.number, r.note, r.created_by) for r in article.revisions.all()] == [(1, "", user)]
+    assert [(e.action, e.actor) for e in article.events.all()] == [
+        ("submit", user),
+        ("create", user),
     ]
+
+
+def test_saving_an_untouched_form_records_nothing(client, category):
+    """Pressing "Lưu" on an unchanged article writes no revision and no event."""
+    logged_in(client, "phongvien", REPORTER)
+    client.post(ADD_URL, article_form_data(category=category, title="Một"))
+    article = Article.objects.get()
+    before = (numbers(article), article.events.count())
+    for _ in range(3):
+        article.refresh_from_db()
+        response = client.post(change_url(article), article_form_data(article))
+        assert response.status_code == 302, response.content.decode()[:2000]
+    assert (numbers(article), article.events.count()) == before
+
+
+def test_a_pass_through_the_chain_leaves_one_revision_per_text_change(client, category):
+    """Write → submit → return → resubmit → forward → publish, with one real edit in the
+    middle: two revisions (the first text and the edit), one event per step."""
+    reporter = logged_in(client, "phongvien", REPORTER)
+    editor, chief = make_user("bientap", EDITOR), make_user("thuky", MANAGING_EDITOR)
+    client.post(ADD_URL, article_form_data(category=category, title="Một", _transition="submit"))
+    article = Article.objects.get()
+    steps = [
+        (editor, {"_transition": "return", "workflow_reason": "Thiếu nguồn"}),
+        (reporter, {"_transition": "submit", "title": "Một (đã sửa)"}),
+        (editor, {"_transition": "forward"}),
+        (chief, {"_transition": "publish"}),
+    ]
+    for user, changes in steps:
+        client.force_login(user)
+        article.refresh_from_db()
+        response = client.post(change_url(article), article_form_data(article, **changes))
+        assert response.status_code == 302, response.content.decode()[:2000]
+    article.refresh_from_db()
+    assert article.is_published
+    assert numbers(article) == [1, 2]
+    assert [e.action for e in article.events.order_by("id")] == [
+        "create", "submit", "return", "edit", "submit", "forward", "publish"
+    ]  # fmt: skip
 
 
 def test_bulk_actions_record_revisions(client, category):
@@ -165,8 +217,9 @@ def test_bulk_actions_record_revisions(client, category):
     for article in drafts:
         article.refresh_from_db()
         assert article.is_published
-        latest = article.revisions.order_by("number").last()
-        assert (latest.number, latest.note, latest.created_by) == (2, "Duyệt và xuất bản", chief)
+        # The text did not change: the step is an event, not another revision.
+        assert numbers(article) == [1]
+        assert (article.events.first().action, article.events.first().actor) == ("publish", chief)
 
 
 def test_bulk_action_refused_for_some_records_nothing_for_them(client, category):
@@ -233,7 +286,6 @@ def test_history_lists_events_with_reasons_and_revisions(client, category):
     for text in [
         "Tạo bài",
         "Gửi biên tập",
-        "Sửa nội dung",
         "Trả lại phóng viên",
         "Thiếu nguồn tin ở đoạn hai",
         "Minh Thư",
@@ -243,10 +295,10 @@ def test_history_lists_events_with_reasons_and_revisions(client, category):
         "10:15 | 05/03/2024",
     ]:
         assert text in html, text
-    assert [e.action for e in response.context["events"]] == ["return", "edit", "submit", "create"]
-    assert [r.number for r in response.context["revisions"]] == [4, 3, 2, 1]
-    for number in (1, 2, 3, 4):
-        assert f"<td>#{number}</td>" in html
+    # The editor returned it without touching the text: no "edit", no new revision.
+    assert [e.action for e in response.context["events"]] == ["return", "submit", "create"]
+    assert [r.number for r in response.context["revisions"]] == [1]
+    assert "<td>#1</td>" in html
 
 
 def test_history_is_forbidden_to_a_reporter_who_does_not_own_the_article(client):
@@ -384,8 +436,9 @@ def test_compare_is_forbidden_to_a_reporter_who_does_not_own_the_article(client)
 def test_restore_brings_back_identical_content_as_a_new_revision(client, category):
     """Restoring #1 gives back the same title, sapo, HTML body, bylines, photos; it is #3."""
     minh, hoang, lan = make_author("Minh Thư"), make_author("Hoàng Anh"), make_author("Ngọc Lan")
-    first_photo, second_photo = make_photo(caption="Ảnh một"), make_photo(caption="Ảnh hai")
     user = logged_in(client, "phongvien", REPORTER)
+    first_photo = make_photo(caption="Ảnh một", uploaded_by=user)
+    second_photo = make_photo(caption="Ảnh hai", uploaded_by=user)
     original_body = (
         "<p>Sáng 26/9, <strong>Bộ Công Thương</strong> tổ chức hội nghị.</p>"
         '<figure class="image"><img src="/media/a.jpg" alt="Hội nghị">'
@@ -501,7 +554,7 @@ def test_reporter_cannot_restore_a_submitted_article(client, category):
     article = Article.objects.get()
     client.post(change_url(article), article_form_data(article, title="Hai"))
     article.refresh_from_db()
-    article.submit(by=reporter)
+    services.transition_article(article, "submit", by=reporter)
     before = database_state()
     assert client.post(restore_url(article, 1)).status_code == 403
     assert database_state() == before

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import services
 from articles.models import Article, ArticleEvent, Category, Status
 from tests.factories import (
     EDITOR,
@@ -270,7 +271,9 @@ def test_taken_down_article_is_hidden_but_kept(client, newsroom):
     """Gỡ bài: the public page 404s, the content stays for the record."""
     article = article_in("published", newsroom["owner"], body="<p>Nội dung giữ lại</p>")
     assert Client().get(article.get_absolute_url()).status_code == 200
-    article.take_down(by=newsroom["chief"], reason="Sai phạm thông tin")
+    services.transition_article(
+        article, "take_down", by=newsroom["chief"], reason="Sai phạm thông tin"
+    )
     assert Client().get(article.get_absolute_url()).status_code == 404
     article.refresh_from_db()
     assert article.status == Status.TAKEN_DOWN

@@ -9,11 +9,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from articles import editing
+from articles import editing, services
 from articles.admin.article_views import ArticleViewsMixin
 from articles.admin.common import SlugCleaningForm, SlugPreviewMixin
 from articles.editor import NewsroomEditorWidget
@@ -26,12 +28,14 @@ from articles.models import (
     Byline,
     Correction,
     EditPresence,
+    Photo,
     Status,
     TransitionForbidden,
     TransitionNotAllowed,
 )
-from articles.photo_library import add_library_credits
-from articles.revisions import record_revision
+from articles.models.article import SCHEDULE_GRACE
+from articles.photo_library import add_library_credits, visible_photos
+from articles.text import parse_number
 
 
 class BylineInline(admin.TabularInline):
@@ -67,6 +71,11 @@ class ArticlePhotoInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("photo")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "photo":
+            kwargs["queryset"] = visible_photos(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class CorrectionInline(admin.StackedInline):
@@ -164,16 +173,24 @@ class ArticleForm(SlugCleaningForm):
         article = self.instance
         if article.pk is None:
             article = Article(status=Status.DRAFT, created_by=self.user)
-        refusal = article._refusal(transition, self.user)
-        if refusal is not None:
-            self.add_error(None, str(refusal.args[0]))
+        at = cleaned.get("publish_at")
+        if at and transition.action != "publish":
+            self.add_error("publish_at", _("Chỉ đặt giờ khi duyệt và xuất bản."))
+            return
+        if at and at < timezone.now() - SCHEDULE_GRACE:
+            self.add_error(
+                "publish_at", _("Giờ hẹn xuất bản đã qua; hãy chọn một thời điểm ở tương lai.")
+            )
             return
         if transition.needs_reason and not (cleaned.get("workflow_reason") or "").strip():
             self.add_error("workflow_reason", _("Cần ghi rõ lý do khi “%s”.") % transition.label)
             return
-        at = cleaned.get("publish_at")
-        if at and transition.action != "publish":
-            self.add_error("publish_at", _("Chỉ đặt giờ khi duyệt và xuất bản."))
+        try:
+            article.check_transition(
+                action, by=self.user, reason=cleaned.get("workflow_reason", ""), at=at
+            )
+        except (TransitionNotAllowed, TransitionForbidden) as refusal:
+            self.add_error(None, str(refusal.args[0]))
             return
         self.requested_transition = transition
 
@@ -281,11 +298,40 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
         return type(form_class.__name__, (form_class,), {"user": request.user})
 
     def get_object(self, request, object_id, from_field=None):
-        """On a save, lock the row so two concurrent saves cannot both pass the version check."""
-        if request.method == "POST" and object_id and object_id.isdigit():
+        """On a save, lock the row so two concurrent saves cannot both pass the version check.
+
+        Ids are ASCII digits only ("²" or "①" would pass str.isdigit and break int()).
+        """
+        pk = parse_number(object_id)
+        if pk is None:
+            return None  # the admin answers "does not exist"
+        if request.method == "POST":
             queryset = self.get_queryset(request).select_for_update(of=("self",))
-            return queryset.filter(pk=object_id).first()
-        return super().get_object(request, object_id, from_field)
+            return queryset.filter(pk=pk).first()
+        return super().get_object(request, str(pk), from_field)
+
+    def get_fieldsets(self, request, obj=None):
+        """Fields a role cannot use are not on its form, so a forged POST sets nothing."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("articles.publish_article"):
+            return fieldsets
+        hidden = {"is_featured", "publish_at"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
+        ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Photo:
+            # Only photos this user may see are valid choices (ids cannot walk the library).
+            kwargs["queryset"] = visible_photos(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def view_on_site(self, article):
+        """ "Xem trên trang web" only for what readers can see now."""
+        return (
+            article.get_absolute_url() if article.is_published and not article.is_deleted else None
+        )
 
     # -- list columns --
 
@@ -333,40 +379,50 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
             if formset.model is Correction:
                 for correction in formset.new_objects:
                     self._record_correction(request, article, correction)
-        ArticleEvent.objects.create(
-            article=article,
-            actor=request.user,
-            action="edit" if change else "create",
-            from_status=article.status,
-            to_status=article.status,
-        )
-        record_revision(article, user=request.user)
+        services.record_edit(article, by=request.user, created=not change)
         editing.forget_autosave(request.user, article if change else None)
         transition = form.requested_transition
         if transition is None:
             return
         try:
-            article.apply(
+            services.transition_article(
+                article,
                 transition.action,
                 by=request.user,
                 reason=form.cleaned_data.get("workflow_reason", ""),
                 at=form.cleaned_data.get("publish_at"),
             )
-        except TransitionNotAllowed as refusal:
+        except (TransitionNotAllowed, TransitionForbidden) as refusal:
             # The content is saved; only the step is refused (e.g. photos lack credits).
-            self.message_user(
-                request,
-                _("Đã lưu bài nhưng chưa “%(action)s”: %(reason)s")
-                % {"action": transition.label, "reason": refusal.args[0]},
+            request.workflow_outcome = (
                 messages.ERROR,
+                _("Đã lưu nội dung nhưng chưa “%(action)s”: %(reason)s")
+                % {"action": transition.label, "reason": refusal.args[0]},
             )
         else:
-            self.message_user(
-                request,
+            request.workflow_outcome = (
+                messages.SUCCESS,
                 _("Đã lưu và “%(action)s”: bài chuyển sang “%(status)s”.")
                 % {"action": transition.label, "status": article.status_label},
-                messages.SUCCESS,
             )
+
+    def _workflow_response(self, request, article):
+        """After a save-and-move: one message, and a refused step stays on the article."""
+        level, message = request.workflow_outcome
+        self.message_user(request, message, level)
+        if level == messages.ERROR:
+            return redirect("admin:articles_article_change", article.pk)
+        return redirect("admin:articles_article_changelist")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "workflow_outcome", None):
+            return self._workflow_response(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "workflow_outcome", None):
+            return self._workflow_response(request, obj)
+        return super().response_change(request, obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Correction:
@@ -388,12 +444,12 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
     # -- delete is a soft delete; hard delete only from the trash and after a year --
 
     def delete_model(self, request, obj):
-        editing.trash(obj, user=request.user)
+        services.trash_article(obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for article in queryset:
             if article.can_delete(request.user):
-                editing.trash(article, user=request.user)
+                services.trash_article(article, by=request.user)
 
     # -- bulk actions: each article checked on its own, refusals reported, never applied --
 
@@ -415,50 +471,46 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
                 request, _("Không áp dụng được cho: %s") % "; ".join(refused), messages.WARNING
             )
 
+    def _bulk_transition(self, request, queryset, action, done_label):
+        def move(article):
+            services.transition_article(article, action, by=request.user)
+
+        self._bulk(request, queryset, move, done_label)
+
     @admin.action(description=_("Gửi biên tập các bài đã chọn"))
     def submit_selected(self, request, queryset):
-        self._bulk(request, queryset, lambda a: a.submit(by=request.user), _("Đã gửi biên tập"))
+        self._bulk_transition(request, queryset, "submit", _("Đã gửi biên tập"))
 
     @admin.action(description=_("Chuyển duyệt các bài đã chọn"))
     def forward_selected(self, request, queryset):
-        self._bulk(request, queryset, lambda a: a.forward(by=request.user), _("Đã chuyển duyệt"))
+        self._bulk_transition(request, queryset, "forward", _("Đã chuyển duyệt"))
 
     @admin.action(description=_("Duyệt và xuất bản ngay các bài đã chọn"))
     def publish_selected(self, request, queryset):
-        self._bulk(request, queryset, lambda a: a.publish(by=request.user), _("Đã xuất bản"))
+        self._bulk_transition(request, queryset, "publish", _("Đã xuất bản"))
 
     @admin.action(description=_("Gỡ xuất bản (về chờ duyệt)"))
     def unpublish_selected(self, request, queryset):
-        self._bulk(request, queryset, lambda a: a.unpublish(by=request.user), _("Đã gỡ xuất bản"))
+        self._bulk_transition(request, queryset, "unpublish", _("Đã gỡ xuất bản"))
 
     @admin.action(description=_("Chuyển vào thùng rác"))
     def trash_selected(self, request, queryset):
         def trash(article):
-            if not article.can_delete(request.user):
-                raise PermissionDenied(_("không được xóa bài này"))
-            editing.trash(article, user=request.user)
+            services.trash_article(article, by=request.user)
 
         self._bulk(request, queryset, trash, _("Đã chuyển vào thùng rác"))
 
     @admin.action(description=_("Lấy lại từ thùng rác"))
     def untrash_selected(self, request, queryset):
         def untrash(article):
-            if not (article.is_deleted and request.user.has_perm("articles.delete_article")):
-                raise PermissionDenied(_("không ở thùng rác hoặc không có quyền"))
-            if not (article.is_owned_by(request.user) or article.can_edit(request.user)):
-                raise PermissionDenied(_("không có quyền"))
-            editing.untrash(article, user=request.user)
+            services.untrash_article(article, by=request.user)
 
         self._bulk(request, queryset, untrash, _("Đã lấy lại"))
 
     @admin.action(description=_("Xóa vĩnh viễn (chỉ bài trong thùng rác, quá 12 tháng)"))
     def purge_selected(self, request, queryset):
         def purge(article):
-            if not article.can_purge(request.user):
-                raise PermissionDenied(
-                    _("bài đã xuất bản phải được lưu ít nhất 12 tháng, hoặc bạn không có quyền")
-                )
-            article.delete()
+            services.purge_article(article, by=request.user)
 
         self._bulk(request, queryset, purge, _("Đã xóa vĩnh viễn"))
 
@@ -475,8 +527,11 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET" and object_id and object_id.isdigit():
-            article = get_object_or_404(self.get_queryset(request), pk=object_id)
+        pk = parse_number(object_id)
+        if pk is None:
+            raise Http404
+        if request.method == "GET":
+            article = get_object_or_404(self.get_queryset(request), pk=pk)
             if article.can_edit(request.user):
                 editing.mark_presence(article, request.user)
-        return super().change_view(request, object_id, form_url, extra_context)
+        return super().change_view(request, str(pk), form_url, extra_context)

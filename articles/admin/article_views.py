@@ -13,11 +13,14 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from articles import editing
+from articles import editing, services
 from articles.models import Article, ArticleEvent, ArticleRevision, PreviewLink
-from articles.revisions import compare, restore_revision
-from articles.text import article_datetime
+from articles.revisions import compare
+from articles.text import article_datetime, parse_number
 from articles.views import render_article_preview
+
+# An article's editable text is far below this; more is not a form's autosave.
+AUTOSAVE_MAX_CHARS = 2_000_000
 
 
 class ArticleViewsMixin:
@@ -64,9 +67,10 @@ class ArticleViewsMixin:
 
     def history_view(self, request, object_id, extra_context=None):
         """Replaces the admin's history page: transitions, reasons and every revision."""
-        if not str(object_id).isdigit():
+        pk = parse_number(object_id)
+        if pk is None:
             raise Http404
-        article = self._article_for(request, object_id)
+        article = self._article_for(request, pk)
         revisions = list(article.revisions.select_related("created_by"))
         events = list(article.events.select_related("actor"))
         context = {
@@ -83,10 +87,9 @@ class ArticleViewsMixin:
 
     def compare_view(self, request, pk):
         article = self._article_for(request, pk)
-        try:
-            numbers = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
-        except ValueError:
-            raise Http404("Chọn hai phiên bản để so sánh.") from None
+        numbers = parse_number(request.GET.get("a")), parse_number(request.GET.get("b"))
+        if None in numbers:
+            raise Http404("Chọn hai phiên bản để so sánh.")
         older, newer = (
             get_object_or_404(ArticleRevision, article=article, number=n) for n in sorted(numbers)
         )
@@ -106,7 +109,7 @@ class ArticleViewsMixin:
         self._require_post(request)
         article = self._article_for(request, pk, edit=True)
         revision = get_object_or_404(ArticleRevision, article=article, number=number)
-        new = restore_revision(revision, user=request.user)
+        new = services.restore_revision(revision, by=request.user)
         self.message_user(
             request,
             f"Đã khôi phục nội dung phiên bản #{number} (lưu thành phiên bản #{new.number}).",
@@ -119,11 +122,12 @@ class ArticleViewsMixin:
     def preview_view(self, request, pk):
         article = self._article_for(request, pk)
         revision = None
-        number = request.GET.get("revision", "")
-        if number:
-            if not number.isdigit():  # "abc" would otherwise fail the lookup with a 500
+        raw = request.GET.get("revision", "")
+        if raw:
+            number = parse_number(raw)  # "abc" or "²" would otherwise fail with a 500
+            if number is None:
                 raise Http404
-            revision = get_object_or_404(ArticleRevision, article=article, number=int(number))
+            revision = get_object_or_404(ArticleRevision, article=article, number=number)
         return render_article_preview(request, article, revision=revision)
 
     def create_preview_link_view(self, request, pk):
@@ -186,15 +190,19 @@ class ArticleViewsMixin:
         key = request.POST.get("key", "new")
         base_version = 0
         if key != "new":
-            if not key.isdigit():
+            pk = parse_number(key)
+            if pk is None:
                 raise Http404
-            article = self._article_for(request, int(key), edit=True)
+            article = self._article_for(request, pk, edit=True)
             base_version = article.version
         elif not request.user.has_perm("articles.add_article"):
             raise PermissionDenied
+        raw = request.POST.get("content", "{}")
+        if len(raw) > AUTOSAVE_MAX_CHARS:
+            return JsonResponse({"error": "Bản lưu tạm quá lớn."}, status=400)
         try:
-            data = json.loads(request.POST.get("content", "{}"))
-        except ValueError:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):  # deeply nested JSON raises RecursionError
             return JsonResponse({"error": "Dữ liệu không hợp lệ."}, status=400)
         if not isinstance(data, dict):
             return JsonResponse({"error": "Dữ liệu không hợp lệ."}, status=400)

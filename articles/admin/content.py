@@ -213,7 +213,6 @@ class PhotoAdmin(admin.ModelAdmin):
             obj.image.save(f"upload.{upload.extension}", upload.content, save=False)
         if not change:
             obj.uploaded_by = request.user
-        obj.search_text = photo_library.photo_search_text(obj)
         super().save_model(request, obj, form, change)
         if upload is not None or {"focal_x", "focal_y"} & set(form.changed_data):
             generate_renditions(obj)  # a new file or a moved focal point: new crops

@@ -15,7 +15,7 @@ from articles.models.author import Author
 from articles.models.category import RESERVED_SLUGS, Category
 from articles.models.correction import Correction
 from articles.models.editing import Autosave, EditPresence
-from articles.models.history import ArticleEvent, ArticleRevision
+from articles.models.history import ArticleEvent, ArticleRevision, ArticleTombstone
 from articles.models.photo import Photo, Rendition, photo_upload_to
 from articles.models.preview import PreviewLink
 from articles.models.site import SiteSettings
@@ -26,6 +26,7 @@ __all__ = [
     "TRANSITIONS",
     "ArticleEvent",
     "ArticleRevision",
+    "ArticleTombstone",
     "Autosave",
     "Correction",
     "EditPresence",

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -75,8 +75,14 @@ ALLOWED_TRANSITIONS = {
     status: {t.target for t in TRANSITIONS.values() if status in t.sources} for status in Status
 }
 
+# Statuses an article reaches only by having been public.
+PUBLIC_ONCE = frozenset({Status.PUBLISHED, Status.TAKEN_DOWN})
+
 # Vietnam keeps published press content at least this long: no hard delete before.
 RETENTION = timedelta(days=365)
+
+# A publish time this little in the past still counts as "now" (clocks and slow forms).
+SCHEDULE_GRACE = timedelta(minutes=1)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -244,6 +250,15 @@ class Article(models.Model):
                 condition=Q(deleted_at__isnull=True),
             ),
         ]
+        constraints = [
+            # Every way an article becomes public records when (the retention guard
+            # reads it): a published or taken-down article without it is refused.
+            models.CheckConstraint(
+                condition=~Q(status__in=sorted(PUBLIC_ONCE))
+                | Q(first_published_at__isnull=False),
+                name="public_article_has_first_publication",
+            ),
+        ]
         permissions = [
             ("review_article", _("Được biên tập, chuyển duyệt và trả lại bài")),
             ("publish_article", _("Được duyệt, xuất bản, hẹn giờ và gỡ xuất bản bài")),
@@ -256,10 +271,22 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = vietnamese_slugify(self.title)
+        if self.status in PUBLIC_ONCE and self.first_published_at is None:
+            # The invariant the database also checks (retention reads it).
+            self.record_first_publication()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug, "pk": self.pk})
+
+    def record_first_publication(self, now=None):
+        """For paths that make an article public outside the chain (import, bulk demo
+        data): retention counts from the moment it is public here, never earlier."""
+        if self.first_published_at is None:
+            now = now or timezone.now()
+            self.first_published_at = max(self.published_at or now, now)
 
     @property
     def is_published(self):
@@ -362,77 +389,54 @@ class Article(models.Model):
             )
         return None
 
-    def apply(self, action, *, by, reason="", at=None):
-        """Move the article by one step of the chain, as `by`, and record it.
+    def check_transition(self, action, *, by, reason="", at=None, now=None):
+        """The transition `by` asks for, if the chain and their rights allow it now.
 
-        Raises TransitionNotAllowed (wrong state, missing reason) or
-        TransitionForbidden (no permission); on refusal nothing is changed.
+        Raises TransitionNotAllowed (wrong state, missing reason, a publish time already
+        past) or TransitionForbidden (no permission). Changes nothing.
         """
-        from articles.models.history import ArticleEvent
-        from articles.revisions import record_revision
-
         transition = TRANSITIONS.get(action)
         if transition is None:
             raise TransitionNotAllowed(_("Thao tác không hợp lệ."))
         refusal = self._refusal(transition, by)
         if refusal is not None:
             raise refusal
-        reason = clean_reason(reason)
-        if transition.needs_reason and not reason:
+        if transition.needs_reason and not clean_reason(reason):
             raise TransitionNotAllowed(_("Cần ghi rõ lý do khi “%s”.") % transition.label)
-        if transition.target == Status.PUBLISHED:
-            # Checked here, not in _refusal: the button stays, and the refusal says why.
-            from articles.photo_library import photos_missing_caption_or_credit
-
-            problems = photos_missing_caption_or_credit(self)
-            if problems:
+        if at is not None:
+            if transition.target != Status.PUBLISHED:
+                raise TransitionNotAllowed(_("Chỉ đặt giờ khi duyệt và xuất bản."))
+            if at < (now or timezone.now()) - SCHEDULE_GRACE:
                 raise TransitionNotAllowed(
-                    _("Chưa thể xuất bản: ảnh còn thiếu chú thích hoặc tác giả ảnh — %s.")
-                    % "; ".join(problems)
+                    _("Giờ hẹn xuất bản đã qua; hãy chọn một thời điểm ở tương lai.")
                 )
-        previous = self.status
-        with transaction.atomic():
-            self.status = transition.target
-            fields = ["status", "updated_by", "updated_at"]
-            if transition.target == Status.PUBLISHED:
-                self.published_at = at or timezone.now()
-                self.first_published_at = self.first_published_at or self.published_at
-                fields += ["published_at", "first_published_at"]
-            self.updated_by = by
-            self.save(update_fields=fields)
-            ArticleEvent.objects.create(
-                article=self,
-                actor=by,
-                action=action,
-                from_status=previous,
-                to_status=self.status,
-                reason=reason,
-                scheduled_for=self.published_at if action == "publish" else None,
-            )
-            record_revision(self, user=by, note=str(transition.label))
         return transition
 
-    def submit(self, *, by):
-        return self.apply("submit", by=by)
-
-    def forward(self, *, by):
-        return self.apply("forward", by=by)
-
-    def return_to_reporter(self, *, by, reason):
-        return self.apply("return", by=by, reason=reason)
-
-    def publish(self, *, by, at=None):
-        """Approve and publish now, or at `at` (a future time schedules it)."""
-        return self.apply("publish", by=by, at=at)
-
-    def unpublish(self, *, by):
-        return self.apply("unpublish", by=by)
-
-    def take_down(self, *, by, reason):
-        return self.apply("take_down", by=by, reason=reason)
-
-    def reinstate(self, *, by):
-        return self.apply("reinstate", by=by)
+    def move(self, transition, *, by, at=None, now=None):
+        """Put the article in the transition's target state and save that (the guard,
+        `check_transition`, has been asked). Side effects — the audit event, presence,
+        caches — belong to `articles.services.transition_article`, the only caller."""
+        now = now or timezone.now()
+        fields = ["status", "updated_by", "updated_at"]
+        if transition.target == Status.PUBLISHED:
+            self.published_at = max(at, now) if at else now
+            fields.append("published_at")
+            if self.first_published_at is None:
+                # Retention counts from the moment readers could first see it.
+                self.first_published_at = self.published_at
+                fields.append("first_published_at")
+        elif (
+            transition.action == "unpublish"
+            and self.published_at is not None
+            and self.published_at > now
+            and self.first_published_at == self.published_at
+        ):
+            # A scheduled article withdrawn before its time was never public.
+            self.first_published_at = None
+            fields.append("first_published_at")
+        self.status = transition.target
+        self.updated_by = by
+        self.save(update_fields=fields)
 
 
 def clean_reason(text):

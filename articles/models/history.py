@@ -27,9 +27,18 @@ class ArticleEvent(models.Model):
         "untrash": _("Lấy lại từ thùng rác"),
         "preview_link": _("Tạo liên kết xem trước"),
         "revoke_preview_link": _("Thu hồi liên kết xem trước"),
+        "import": _("Nhập bài đã xuất bản"),
+        "purge": _("Xóa vĩnh viễn"),
     }
 
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="events")
+    # No database constraint and nothing done on delete: the audit trail outlives a
+    # purged article (its id stays here, and in its ArticleTombstone).
+    article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="events",
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người thực hiện"),
@@ -85,3 +94,42 @@ class ArticleRevision(models.Model):
 
     def __str__(self):
         return f"#{self.number}"
+
+
+class ArticleTombstone(models.Model):
+    """What remains of a purged article: enough to answer "what was article 123, who
+    deleted it and when" next to its audit events (which keep its id)."""
+
+    article_id = models.BigIntegerField(_("mã bài"), unique=True)
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    slug = models.CharField(_("đường dẫn"), max_length=200, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices)
+    published_at = models.DateTimeField(_("thời điểm xuất bản"), null=True, blank=True)
+    first_published_at = models.DateTimeField(_("xuất bản lần đầu"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    purged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xóa"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    purged_at = models.DateTimeField(_("xóa lúc"), default=timezone.now)
+    revision_count = models.PositiveIntegerField(_("số phiên bản đã xóa"), default=0)
+
+    class Meta:
+        verbose_name = _("bài đã xóa vĩnh viễn")
+        verbose_name_plural = _("bài đã xóa vĩnh viễn")
+        ordering = ["-purged_at"]
+
+    def __str__(self):
+        return f"#{self.article_id} {self.title}"
+
+    def events(self):
+        return ArticleEvent.objects.filter(article_id=self.article_id)

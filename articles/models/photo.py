@@ -6,6 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.fields import LineField, NFCTextField
+from articles.text import clean_line, fold
+
+
+def photo_search_text(photo) -> str:
+    """The folded text library search matches: caption, credit, alt text, file name."""
+    parts = [photo.caption, photo.credit, photo.alt_text, photo.original_filename]
+    return fold(clean_line(" ".join(part or "" for part in parts)))
 
 
 def photo_upload_to(instance, filename):
@@ -57,8 +64,6 @@ class Photo(models.Model):
 
     def save(self, *args, **kwargs):
         # Derived search text, kept with the fields it folds (see articles.photo_library).
-        from articles.photo_library import photo_search_text  # photo_library imports models
-
         self.search_text = photo_search_text(self)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}

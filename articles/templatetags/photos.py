@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Photo, Rendition
 from articles.renditions import ORIGINAL, og_rendition, picture_for
+from articles.text import parse_number
 
 register = template.Library()
 
@@ -141,10 +142,10 @@ def responsive_images(html):
         if not picture.webp_srcset:
             continue
         sizes = BODY_SIZES
-        shown_width = attrs.get("width") or ""
-        if shown_width.isdigit() and 0 < int(shown_width) < 760:
+        shown_width = parse_number(attrs.get("width"))
+        if shown_width is not None and 0 < shown_width < 760:
             # An image the editor made narrower than the column.
-            sizes = f"(max-width: {int(shown_width) + 24}px) calc(100vw - 24px), {shown_width}px"
+            sizes = f"(max-width: {shown_width + 24}px) calc(100vw - 24px), {shown_width}px"
         added = format_html(
             ' srcset="{}" sizes="{}" loading="lazy" decoding="async"', picture.jpeg_srcset, sizes
         )

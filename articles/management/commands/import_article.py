@@ -7,12 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.importer import ImportFailed, article_import, parse_article, read_article_file
 from articles.models import Article
+from articles.text import parse_number
 
 
 def _article_id(value):
-    if not value.isdigit() or int(value) < 1:
+    number = parse_number(value)
+    if number is None or number < 1:
         raise argparse.ArgumentTypeError("mã bài viết phải là số nguyên dương")
-    return int(value)
+    return number
 
 
 class Command(BaseCommand):

@@ -1,0 +1,192 @@
+"""One function per editorial operation, with every side effect in one place.
+
+The article's own methods are the guard (`check_transition`, `can_*`) and the state
+change (`move`); these functions call them inside a transaction and do what follows
+from the operation: the audit event, a revision when the content changed, the
+edit-presence clean-up, and (after commit) whatever listens to `article_changed`
+(page caches, search index). The admin, bulk actions, commands and the demo data
+all go through here.
+"""
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticleTombstone,
+    EditPresence,
+    Status,
+    TransitionForbidden,
+    TransitionNotAllowed,
+)
+from articles.models.article import clean_reason
+from articles.photo_library import photos_missing_caption_or_credit
+from articles.revisions import put_back, record_revision, record_revision_if_changed
+
+# Sent after the transaction commits, whenever what readers may see of an article can
+# have changed: `article` is the saved instance (possibly trashed or purged).
+article_changed = Signal()
+
+
+def _announce(article):
+    transaction.on_commit(lambda: article_changed.send(sender=Article, article=article))
+
+
+def _event(article, *, by, action, reason="", previous=None, scheduled_for=None):
+    return ArticleEvent.objects.create(
+        article=article,
+        actor=by,
+        action=action,
+        from_status=previous or article.status,
+        to_status=article.status,
+        reason=reason,
+        scheduled_for=scheduled_for,
+    )
+
+
+def publish_blockers(article):
+    """Why the article cannot be published as it stands (empty when it can)."""
+    problems = photos_missing_caption_or_credit(article)
+    if not problems:
+        return []
+    return [
+        _("Chưa thể xuất bản: ảnh còn thiếu chú thích hoặc tác giả ảnh — %s.") % "; ".join(problems)
+    ]
+
+
+def transition_article(article, action, *, by, reason="", at=None):
+    """Move `article` one step along the editorial chain as `by`, and record it.
+
+    Raises TransitionNotAllowed or TransitionForbidden; on refusal nothing changes
+    (no event, no revision). The row is locked for the move, so two editors
+    pressing buttons at once cannot both move it.
+    """
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        transition = locked.check_transition(action, by=by, reason=reason, at=at)
+        if transition.target == Status.PUBLISHED:
+            blockers = publish_blockers(locked)
+            if blockers:
+                raise TransitionNotAllowed(" ".join(str(b) for b in blockers))
+        previous = locked.status
+        locked.move(transition, by=by, at=at)
+        _event(
+            locked,
+            by=by,
+            action=action,
+            reason=clean_reason(reason),
+            previous=previous,
+            scheduled_for=locked.published_at if action == "publish" else None,
+        )
+        record_revision_if_changed(locked, user=by, note=str(transition.label))
+        # Whoever moved it is done with it (a reporter who submits may no longer edit).
+        EditPresence.objects.filter(article=locked, user=by).delete()
+        _announce(locked)
+    # The caller's instance reflects the move.
+    for name in ("status", "published_at", "first_published_at", "updated_by", "updated_at"):
+        setattr(article, name, getattr(locked, name))
+    return transition
+
+
+def record_edit(article, *, by, created, action=None):
+    """After the article's content was saved (form, import): the event and revision,
+    only if something changed (saving an untouched form leaves no trace)."""
+    revision = record_revision_if_changed(article, user=by)
+    if revision is not None or created:
+        _event(article, by=by, action=action or ("create" if created else "edit"))
+    _announce(article)
+    return revision
+
+
+def publish_imported(article, *, by=None, published_at, reason=""):
+    """Make an article public outside the chain (import of an already-published
+    article, demo data): its claimed publish time is kept for display, and the
+    retention clock starts now."""
+    with transaction.atomic():
+        previous = article.status
+        article.status = Status.PUBLISHED
+        article.published_at = published_at
+        article.record_first_publication()
+        article.updated_by = by
+        article.save()
+        _event(
+            article,
+            by=by,
+            action="import",
+            reason=reason,
+            previous=previous,
+            scheduled_for=published_at,
+        )
+        record_revision_if_changed(article, user=by, note=str(_("Nhập bài")))
+        _announce(article)
+    return article
+
+
+def restore_revision(revision, *, by):
+    """Put an earlier revision's content back; saved as a new revision (nothing lost)."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=revision.article_id)
+        article.version += 1
+        article.updated_by = by
+        put_back(article, revision.content)
+        _event(article, by=by, action="restore_revision", reason=f"#{revision.number}")
+        new = record_revision(article, user=by, note=f"Khôi phục từ phiên bản #{revision.number}")
+        _announce(article)
+    return new
+
+
+# -- trash (soft delete) and purge --
+
+
+def trash_article(article, *, by):
+    if not article.can_delete(by):
+        raise TransitionForbidden(_("Bạn không được xóa bài này."))
+    with transaction.atomic():
+        article.deleted_at = timezone.now()
+        article.updated_by = by
+        article.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+        _event(article, by=by, action="trash")
+        _announce(article)
+
+
+def untrash_article(article, *, by):
+    if not (article.is_deleted and by.has_perm("articles.delete_article")):
+        raise TransitionForbidden(_("Bài không ở thùng rác hoặc bạn không có quyền."))
+    if not (article.is_owned_by(by) or article.can_edit(by)):
+        raise TransitionForbidden(_("Bạn không có quyền lấy lại bài này."))
+    with transaction.atomic():
+        article.deleted_at = None
+        article.updated_by = by
+        article.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+        _event(article, by=by, action="untrash")
+        _announce(article)
+
+
+def purge_article(article, *, by):
+    """Delete an article for good, keeping its audit trail and a tombstone.
+
+    Only from the trash, by whoever may take articles down, and never within the
+    retention period counted from its first publication.
+    """
+    if not article.can_purge(by):
+        raise TransitionForbidden(
+            _("Bài đã xuất bản phải được lưu ít nhất 12 tháng, hoặc bạn không có quyền.")
+        )
+    with transaction.atomic():
+        ArticleTombstone.objects.create(
+            article_id=article.pk,
+            title=article.title,
+            slug=article.slug,
+            status=article.status,
+            published_at=article.published_at,
+            first_published_at=article.first_published_at,
+            created_by=article.created_by,
+            purged_by=by,
+            revision_count=article.revisions.count(),
+        )
+        _event(article, by=by, action="purge")
+        article.delete()  # events stay: their link to the article has no FK constraint
+        _announce(article)
