@@ -15,7 +15,7 @@ from articles.models import (
 )
 from articles.models.editing import PRESENCE_TTL
 from articles.revisions import compare
-from articles.text import article_datetime
+from articles.text import article_datetime, clean_text
 
 # The admin home's queues: key, label, and how to narrow a queryset to it.
 QUEUES = [
@@ -95,7 +95,8 @@ AUTOSAVED_FIELDS = ["title", "slug", "sapo", "body", "source"]
 
 
 def store_autosave(user, key, data, base_version=0):
-    content = {name: str(data.get(name, "")) for name in AUTOSAVED_FIELDS}
+    # Cleaned like the fields themselves (PostgreSQL's jsonb cannot store NUL).
+    content = {name: clean_text(str(data.get(name, ""))) for name in AUTOSAVED_FIELDS}
     autosave, _created = Autosave.objects.update_or_create(
         user=user,
         key=key,

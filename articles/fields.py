@@ -7,11 +7,11 @@ Normalising in `pre_save` covers forms, the shell, management commands and
 from django.db import models
 
 from articles.richtext import sanitize_html
-from articles.text import clean_line, nfc
+from articles.text import clean_line, clean_text
 
 
 class _CleaningMixin:
-    cleaner = staticmethod(nfc)
+    cleaner = staticmethod(clean_text)
 
     def pre_save(self, model_instance, add):
         value = getattr(model_instance, self.attname)
@@ -32,7 +32,7 @@ class LineField(_CleaningMixin, models.CharField):
 
 
 class NFCTextField(_CleaningMixin, models.TextField):
-    """Plain multi-line text stored in NFC."""
+    """Plain multi-line text: NFC, no invisible or control characters."""
 
 
 class RichTextField(_CleaningMixin, models.TextField):

@@ -16,16 +16,9 @@ from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery
 from django.utils.html import format_html
 
 from articles.models import Article, ArticlePhoto, Photo, Rendition, Status
+from articles.models.article import works_on_every_article
 from articles.richtext import sanitize_html
 from articles.text import clean_line, fold, parse_number
-
-# Same rule as ArticleQuerySet.visible_to: these roles work on every article.
-WHOLE_LIBRARY_PERMISSIONS = (
-    "articles.review_article",
-    "articles.publish_article",
-    "articles.takedown_article",
-)
-
 
 # -- search --
 
@@ -48,7 +41,8 @@ def search_photos(queryset, query):
 
 
 def sees_whole_library(user):
-    return any(user.has_perm(permission) for permission in WHOLE_LIBRARY_PERMISSIONS)
+    """Those who work on every article see every photo."""
+    return works_on_every_article(user)
 
 
 def visible_photos(user, queryset=None):
@@ -74,12 +68,17 @@ def visible_photos(user, queryset=None):
 
 def can_edit_photo(user, photo):
     """Captions and credits are printed with every article using the photo: editors
-    and above may change any photo, a reporter only the photos they uploaded."""
+    and above may change any photo, a reporter only the photos they uploaded. A photo
+    readers see (or are about to: scheduled) on a public article changes only with the
+    right to publish, since the change is live at once."""
     if not user.has_perm("articles.change_photo"):
         return False
-    if sees_whole_library(user):
+    mine = photo.uploaded_by_id is not None and photo.uploaded_by_id == user.pk
+    if not (mine or sees_whole_library(user)):
+        return False
+    if photo.pk is None or user.has_perm("articles.publish_article"):
         return True
-    return photo.uploaded_by_id is not None and photo.uploaded_by_id == user.pk
+    return not published_uses([photo])
 
 
 # -- where a photo is used --

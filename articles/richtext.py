@@ -5,8 +5,10 @@ the admin. This allowlist matches what our toolbar produces and nothing more.
 """
 
 import re
+from html.parser import HTMLParser
 
 import nh3
+from django.conf import settings
 
 from articles.text import nfc
 
@@ -41,8 +43,27 @@ _TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify)\s*;?
 _DIGITS = re.compile(r"^\d{1,5}$")
 
 
+# Where the images of our own photo library are stored, under MEDIA_URL.
+MEDIA_FOLDERS = ("photos/", "renditions/")
+
+
+def is_own_media(src: str) -> bool:
+    """True for an address of our own media library (no other host, no path tricks).
+
+    An image from elsewhere would tell its host who opens the article (editors'
+    addresses in the admin, readers' on the site), so bodies show only our photos.
+    """
+    prefix = settings.MEDIA_URL
+    if not src.startswith(prefix):
+        return False
+    path = src[len(prefix) :]
+    return path.startswith(MEDIA_FOLDERS) and ".." not in path and "\\" not in path
+
+
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Keep only harmless values of the attributes the allowlist lets through."""
+    if tag == "img" and attribute == "src":
+        return value if is_own_media(value.strip()) else None
     if attribute == "style":
         match = _TEXT_ALIGN.match(value)
         return f"text-align: {match.group(1).lower()}" if match else None
@@ -70,4 +91,33 @@ def sanitize_html(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+    if "<img" in cleaned:
+        cleaned = _drop_images_without_source(cleaned)
     return cleaned.strip()
+
+
+class _ImageTags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sourceless = []  # (line, column, length) of <img> tags without src
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img" and not dict(attrs).get("src"):
+            line, column = self.getpos()
+            self.sourceless.append((line, column, len(self.get_starttag_text())))
+
+    handle_startendtag = handle_starttag
+
+
+def _drop_images_without_source(html: str) -> str:
+    """Remove the <img> tags whose source the filter refused (external, data: …)."""
+    parser = _ImageTags()
+    parser.feed(html)
+    parser.close()
+    if not parser.sourceless:
+        return html
+    line_starts = [0] + [index + 1 for index, char in enumerate(html) if char == "\n"]
+    for line, column, length in reversed(parser.sourceless):
+        offset = line_starts[line - 1] + column
+        html = html[:offset] + html[offset + length :]
+    return html

@@ -9,8 +9,11 @@ from django.utils.text import slugify
 
 # Zero-width characters and bidi controls: invisible, but they break slugs,
 # search and comparisons, and bidi overrides can disguise text (Trojan Source).
+# Control characters too (NUL cannot even be stored by PostgreSQL); tab, line feed and
+# carriage return stay.
 INVISIBLE_CHARACTERS = re.compile(
-    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+    "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 
 # Full weekday names as Vietnamese papers print them; Django's "vi" locale
@@ -36,6 +39,11 @@ def parse_number(value) -> int | None:
 def nfc(value: str) -> str:
     """Compose text (NFD from macOS/Word paste must equal its NFC twin)."""
     return unicodedata.normalize("NFC", value)
+
+
+def clean_text(value: str) -> str:
+    """NFC with invisible and control characters removed: for multi-line text."""
+    return INVISIBLE_CHARACTERS.sub("", nfc(value))
 
 
 def clean_line(value: str) -> str:

@@ -102,6 +102,9 @@ def shared_preview(request, token):
     article = link.article if link else None
     if article is None or article.is_deleted or article.status == Article.Status.TAKEN_DOWN:
         raise Http404("Liên kết xem trước không hợp lệ hoặc đã hết hạn.")
+    if article.is_published:
+        # Its purpose is served: readers' page from now on, never the draft view.
+        return redirect(article.get_absolute_url())
     return render_article_preview(request, article, shared=True)
 
 

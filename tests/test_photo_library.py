@@ -232,7 +232,10 @@ def test_reporter_changes_only_own_uploads(client, staff, library):
     library["published"].refresh_from_db()
     assert library["published"].caption == "Ảnh bài đã đăng"
     assert client.post(change_url(library["own"]), data).status_code == 302
+    # A photo on a live article changes only with the right to publish (live at once).
     client.force_login(staff["editor"])
+    assert client.post(change_url(library["published"]), data).status_code == 403
+    client.force_login(staff["managing"])
     assert client.post(change_url(library["published"]), data).status_code == 302
 
 

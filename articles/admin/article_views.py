@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles import editing, services
 from articles.models import Article, ArticleEvent, ArticleRevision, PreviewLink
+from articles.models.article import works_on_every_article
 from articles.revisions import compare
 from articles.text import article_datetime, parse_number
 from articles.views import render_article_preview
@@ -151,9 +152,13 @@ class ArticleViewsMixin:
         return redirect("admin:articles_article_change", article.pk)
 
     def revoke_preview_link_view(self, request, pk, link_id):
+        """Its creator and the editors may always revoke a link, whatever the article's
+        state (a reporter who submitted can no longer edit, but can still withdraw it)."""
         self._require_post(request)
-        article = self._article_for(request, pk, edit=True)
+        article = self._article_for(request, pk)
         link = get_object_or_404(PreviewLink, pk=link_id, article=article)
+        if not (link.created_by_id == request.user.pk or works_on_every_article(request.user)):
+            raise PermissionDenied
         if link.revoked_at is None:
             link.revoked_at = timezone.now()
             link.save(update_fields=["revoked_at"])

@@ -4,7 +4,17 @@ from django import forms
 from django.http import JsonResponse
 from django.urls import path, reverse
 
-from articles.text import vietnamese_slugify
+from articles.text import parse_number, vietnamese_slugify
+
+
+class AsciiIdMixin:
+    """Object ids in admin URLs are ASCII digits: int() would read "٣" as 3 (a
+    different object than the URL seems to name); anything else "does not exist"."""
+
+    def get_object(self, request, object_id, from_field=None):
+        if from_field is None and parse_number(object_id) is None:
+            return None
+        return super().get_object(request, object_id, from_field)
 
 
 class SlugPreviewMixin:

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles import photo_library
-from articles.admin.common import SlugCleaningForm, SlugPreviewMixin
+from articles.admin.common import AsciiIdMixin, SlugCleaningForm, SlugPreviewMixin
 from articles.images import clean_image
 from articles.models import Article, ArticlePhoto, Author, Category, Photo, SiteSettings
 from articles.renditions import generate_renditions
@@ -17,7 +17,7 @@ from articles.text import clean_line
 
 
 @admin.register(Category)
-class CategoryAdmin(SlugPreviewMixin, admin.ModelAdmin):
+class CategoryAdmin(AsciiIdMixin, SlugPreviewMixin, admin.ModelAdmin):
     form = SlugCleaningForm
     slug_source_field = "name"
     list_display = ["name", "parent", "slug", "menu_position", "show_in_menu"]
@@ -29,7 +29,7 @@ class CategoryAdmin(SlugPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(SlugPreviewMixin, admin.ModelAdmin):
+class AuthorAdmin(AsciiIdMixin, SlugPreviewMixin, admin.ModelAdmin):
     form = SlugCleaningForm
     slug_source_field = "display_name"
     list_display = ["display_name", "slug", "user"]
@@ -37,6 +37,11 @@ class AuthorAdmin(SlugPreviewMixin, admin.ModelAdmin):
     search_fields = ["display_name", "slug", "user__username"]
     autocomplete_fields = ["user", "photo"]
     fields = ["display_name", "slug", "user", "bio", "photo"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "photo":
+            kwargs["queryset"] = photo_library.visible_photos(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PhotoForm(forms.ModelForm):
@@ -49,8 +54,12 @@ class PhotoForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["image"].widget.attrs["accept"] = ".jpg,.jpeg,.png,.webp,.gif"
+        # A read-only view (someone else's photo, a photo on a live article) has no fields.
+        if "image" in self.fields:
+            self.fields["image"].widget.attrs["accept"] = ".jpg,.jpeg,.png,.webp,.gif"
         for name in ("focal_x", "focal_y"):
+            if name not in self.fields:
+                continue
             self.fields[name].widget.attrs.update({"min": "0", "max": "1", "step": "0.001"})
             self.fields[name].help_text = _(
                 "Từ 0 đến 1; bấm vào ảnh ở mục “xem ảnh” để đặt tâm ảnh."
@@ -79,7 +88,7 @@ class PhotoForm(forms.ModelForm):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
     """The newsroom's photo library.
 
     Search folds accents and case on every database ("hoa" finds "Hòa", "hoà",
@@ -263,7 +272,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(AsciiIdMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["site_name", "hotline", "contact_email", "address"]}),
         (

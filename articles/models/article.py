@@ -75,6 +75,12 @@ ALLOWED_TRANSITIONS = {
     status: {t.target for t in TRANSITIONS.values() if status in t.sources} for status in Status
 }
 
+
+def works_on_every_article(user):
+    """Editors and above open every article; reporters only their own."""
+    return user.has_perm(REVIEW) or user.has_perm(PUBLISH) or user.has_perm(TAKEDOWN)
+
+
 # Statuses an article reaches only by having been public.
 PUBLIC_ONCE = frozenset({Status.PUBLISHED, Status.TAKEN_DOWN})
 
@@ -105,7 +111,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """What a staff user may open: reviewers see every article, reporters their own."""
-        if user.has_perm(REVIEW) or user.has_perm(PUBLISH) or user.has_perm(TAKEDOWN):
+        if works_on_every_article(user):
             return self
         return self.filter(created_by=user)
 
@@ -254,8 +260,7 @@ class Article(models.Model):
             # Every way an article becomes public records when (the retention guard
             # reads it): a published or taken-down article without it is refused.
             models.CheckConstraint(
-                condition=~Q(status__in=sorted(PUBLIC_ONCE))
-                | Q(first_published_at__isnull=False),
+                condition=~Q(status__in=sorted(PUBLIC_ONCE)) | Q(first_published_at__isnull=False),
                 name="public_article_has_first_publication",
             ),
         ]
@@ -335,7 +340,7 @@ class Article(models.Model):
     def can_view(self, user):
         if not user.is_active or not user.has_perm("articles.view_article"):
             return False
-        if user.has_perm(REVIEW) or user.has_perm(PUBLISH) or user.has_perm(TAKEDOWN):
+        if works_on_every_article(user):
             return True
         return self.is_owned_by(user)
 
