@@ -19,6 +19,8 @@ from playwright.sync_api import sync_playwright
 from tests.conftest import chromium_path
 from tests.factories import REPORTER, make_user
 
+AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
 # Screenshots and other artefacts a human should look at.
 ARTEFACTS = Path(os.environ.get("TEST_ARTEFACTS", "/tmp/toasoan-artefacts"))
 
@@ -165,3 +167,25 @@ def screenshot(page, name, *, widths=(390, 1366), full_page=True):
     if original:
         page.set_viewport_size(original)
     return paths
+
+
+def axe_violations(page, *, tags=("wcag2a", "wcag2aa"), impacts=None, exclude=()):
+    """Run axe-core (vendored) on the page as it is now; returns the violations as
+    [{"id", "impact", "help", "nodes": [target …]}], optionally only the given impacts
+    (e.g. {"serious", "critical"}). `exclude`: CSS selectors left out (third-party
+    widgets we do not control, named in the calling test with the reason)."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        """async ({tags, exclude}) => {
+            const context = exclude.length ? {exclude: exclude.map(s => [s])} : document
+            const result = await axe.run(context, {runOnly: {type: 'tag', values: tags}})
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ')),
+            }))
+        }""",
+        {"tags": list(tags), "exclude": list(exclude)},
+    )
+    if impacts is not None:
+        result = [violation for violation in result if violation["impact"] in impacts]
+    return result

@@ -13,7 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article, Photo
-from tests.browser import BROWSER_TEST_MARKS, log_in, wait_for_editor
+from tests.browser import BROWSER_TEST_MARKS, axe_violations, log_in, wait_for_editor
 from tests.factories import VN, image_bytes, make_article, make_author, make_category
 
 pytestmark = BROWSER_TEST_MARKS
@@ -215,3 +215,12 @@ def test_admin_change_form_loads_ckeditor_without_errors(page, live_server, repo
     assert page.input_value("#id_title") == "Hà Nội đón đợt không khí lạnh"
     assert page.log.errors == []
     assert page.log.failed == []
+
+
+def test_axe_runs_and_finds_a_planted_violation(page, live_server):
+    """The vendored axe-core loads and reports: an image without alt text is caught."""
+    make_article(title="Bài thử axe")
+    page.goto(live_server.url + "/")
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')")
+    ids = {violation["id"] for violation in axe_violations(page)}
+    assert "image-alt" in ids
