@@ -5,3 +5,26 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Tòa soạn"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from articles import models, pagecache, services
+
+        # Whatever readers see changed: cached public pages are out of date. The
+        # editorial operations announce themselves; reference content edited through
+        # the plain admin is caught by its model signals.
+        services.article_changed.connect(pagecache.bump_after_commit)
+        for model in (
+            models.Article,
+            models.Byline,
+            models.ArticlePhoto,
+            models.Category,
+            models.Author,
+            models.Photo,
+            models.Correction,
+            models.SiteSettings,
+        ):
+            post_save.connect(pagecache.bump_after_commit, sender=model)
+            post_delete.connect(pagecache.bump_after_commit, sender=model)
+        m2m_changed.connect(pagecache.bump_after_commit, sender=models.Article.bylines.through)

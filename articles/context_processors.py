@@ -9,8 +9,11 @@ def site_chrome(request):
     if request.path.startswith("/admin/"):
         return {}
     menu = [c for c in Category.objects.filter(parent__isnull=True, show_in_menu=True)]
+    now = timezone.now()
     return {
         "site": SiteSettings.load(),
         "menu_categories": menu,
-        "header_now": header_datetime(timezone.now()),
+        # The build time of a cached page: static/js/clock.js shows the time now.
+        "header_now": header_datetime(now),
+        "header_iso": now.isoformat(),
     }

@@ -41,13 +41,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "articles.middleware.RejectNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it needs the resolved view, and a hit skips the view entirely.
+    "articles.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -100,6 +101,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole public pages for anonymous readers (articles/pagecache.py). 0 switches it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 600)  # kept for errors
+PAGE_CACHE_LOCK_SECONDS = env_int("PAGE_CACHE_LOCK_SECONDS", 5)  # one rebuild at a time
+PAGE_CACHE_PUBLIC_MAX_AGE = env_int("PAGE_CACHE_PUBLIC_MAX_AGE", 5)  # browsers, nginx, CDN
+# Without a shared cache, the processes of one machine agree on what is current
+# through this file; with Redis the state lives in Redis (all machines).
+PAGE_CACHE_STATE_FILE = (
+    None if REDIS_URL else Path(env_str("PAGE_CACHE_STATE_FILE") or BASE_DIR / "var" / "page-cache")
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

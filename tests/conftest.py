@@ -12,9 +12,13 @@ pytest_plugins = ["tests.browser"]
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Uploads go to a throwaway folder, never media/; fast password hashing."""
+    """Uploads go to a throwaway folder, never media/; fast password hashing; the page
+    cache off (tests/test_page_cache.py turns it on) with its state in the temp folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PAGE_CACHE_SECONDS = 0
+    if settings.PAGE_CACHE_STATE_FILE:
+        settings.PAGE_CACHE_STATE_FILE = tmp_path / "page-cache-state"
 
 
 @pytest.fixture(autouse=True)

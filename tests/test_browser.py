@@ -224,3 +224,13 @@ def test_axe_runs_and_finds_a_planted_violation(page, live_server):
     page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')")
     ids = {violation["id"] for violation in axe_violations(page)}
     assert "image-alt" in ids
+
+
+def test_header_clock_shows_the_time_now_in_ha_noi(page, live_server):
+    """A cached page carries its build time; the header's clock script replaces it with
+    the reader's current time in Hà Nội, as the paper prints it."""
+    make_article(title="Bài thử đồng hồ")
+    page.clock.set_fixed_time(datetime(2020, 9, 26, 23, 35, tzinfo=VN))
+    page.goto(live_server.url + "/")
+    expect(page.locator("time.today")).to_have_text("Thứ bảy 26/09/2020 23:35")
+    assert page.log.errors == []

@@ -1,0 +1,277 @@
+"""Whole public pages for anonymous readers, cached and invalidated exactly.
+
+A hit is served from the cache without touching the database. Every cached page
+carries the *content generation* it was built under; anything readers may see
+changing (an article published, edited, unpublished, taken down; a section, byline,
+photo caption, correction or the masthead edited) bumps the generation, so no page
+built before the change is served after it — no pattern deletes, nothing to find.
+A scheduled article becomes visible by itself: the generation also moves when the
+next scheduled publish time passes (checked on each request, no cron).
+
+When a page must be rebuilt, one request rebuilds it and the others wait for it
+(single flight) — or, if only its minute-long lifetime ran out and nothing changed,
+get the previous copy meanwhile (stale-while-revalidate). If rebuilding fails
+because the database is down, the last copy is served (stale-if-error).
+
+Logged-in staff (any request with a session cookie) always get a fresh page, and
+such pages are marked private. Anonymous pages set no cookie and vary on nothing.
+"""
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+
+# Public pages cached whole: URL name -> the query parameters that change the page.
+CACHEABLE_VIEWS = {
+    "articles:home": (),
+    "articles:category": ("page",),
+    "articles:detail": (),
+    "articles:author": ("page",),
+    "articles:corrections": ("page",),
+}
+
+STATE_KEY = "pagecache:state"
+BUMP_LOCK_KEY = "pagecache:bump-lock"
+WAIT_STEP = 0.02  # seconds between looks at the cache while another request rebuilds
+
+
+def enabled():
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+# -- the content generation ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class State:
+    generation: int
+    next_due: float | None  # epoch seconds of the next scheduled publication
+
+
+class _CacheStateStore:
+    """The state in the shared cache (Redis): every app server sees one generation."""
+
+    def read(self):
+        raw = cache.get(STATE_KEY)
+        return State(*raw) if raw else None
+
+    def write(self, state):
+        cache.set(STATE_KEY, (state.generation, state.next_due), None)
+
+
+class _FileStateStore:
+    """The state in a small file: processes of one machine (gunicorn workers with a
+    per-process local-memory cache) agree on the generation without Redis."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+
+    def read(self):
+        try:
+            generation, due = self.path.read_text().split()
+        except (OSError, ValueError):
+            return None
+        return State(int(generation), float(due) if due != "-" else None)
+
+    def write(self, state):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        due = "-" if state.next_due is None else repr(state.next_due)
+        temporary.write_text(f"{state.generation} {due}")
+        os.replace(temporary, self.path)
+
+
+def _store():
+    if settings.PAGE_CACHE_STATE_FILE:
+        return _FileStateStore(settings.PAGE_CACHE_STATE_FILE)
+    return _CacheStateStore()
+
+
+def _next_scheduled_publication():
+    from articles.models import Article
+
+    moment = (
+        Article.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)[:1]
+    )
+    moment = next(iter(moment), None)
+    return moment.timestamp() if moment else None
+
+
+def current_state(now=None):
+    """The generation pages must carry now; moves on when a scheduled article is due."""
+    store = _store()
+    state = store.read()
+    now = now or time.time()
+    if state is None or (state.next_due is not None and now >= state.next_due):
+        state = bump(store=store)
+    return state
+
+
+def bump_after_commit(**kwargs):
+    """Signal receiver: bump once the change is committed (a rebuild before the commit
+    would read, and keep, the old content)."""
+    from django.db import transaction
+
+    transaction.on_commit(bump)
+
+
+def bump(store=None):
+    """Something readers see changed: no page built before now may be served."""
+    store = store or _store()
+    previous = store.read()
+    # Nanoseconds keep generations increasing across restarts and processes.
+    generation = max(time.time_ns(), (previous.generation + 1) if previous else 0)
+    state = State(generation, _next_scheduled_publication())
+    store.write(state)
+    return state
+
+
+# -- entries ---------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    generation: int
+    built_at: float
+    content: bytes
+    content_type: str
+    etag: str
+
+
+def page_key(request, url_name):
+    """One key per page: scheme, host, path and only the parameters that change it (an
+    arbitrary ?utm=… must not create new entries or bypass the cache)."""
+    params = CACHEABLE_VIEWS[url_name]
+    query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    return "page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _response_from(entry, request, state_label):
+    if _etag_matches(request, entry.etag):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(entry.content, content_type=entry.content_type)
+    response["ETag"] = entry.etag
+    response["X-Page-Cache"] = state_label
+    _public_headers(response)
+    return response
+
+
+def _etag_matches(request, etag):
+    header = request.headers.get("If-None-Match", "")
+    return etag in {tag.strip() for tag in header.split(",")} or header.strip() == "*"
+
+
+def _public_headers(response):
+    # Short enough for a documented staleness bound in browsers, CDNs and nginx.
+    patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_PUBLIC_MAX_AGE)
+
+
+def _cacheable_response(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+# -- the middleware --------------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Serves and stores the pages of CACHEABLE_VIEWS for anonymous GET requests.
+
+    Placed last, so it sees the resolved view: on a hit (or a wait for another
+    request's rebuild) the view never runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "page_cache_bypass", False):
+            # A logged-in user's page: never kept by a shared cache in front.
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        url_name = match.view_name if match else None
+        if url_name not in CACHEABLE_VIEWS or request.method not in ("GET", "HEAD"):
+            return None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            request.page_cache_bypass = True  # staff: always fresh, never stored
+            return None
+        if not enabled():
+            return None
+        return self._serve(request, url_name, lambda: view_func(request, *view_args, **view_kwargs))
+
+    def _serve(self, request, url_name, build):
+        state = current_state()
+        key = page_key(request, url_name)
+        entry = cache.get(key)
+        now = time.time()
+        if entry is not None and entry.generation == state.generation:
+            if now - entry.built_at < settings.PAGE_CACHE_SECONDS:
+                return _response_from(entry, request, "HIT")
+            # Only its lifetime ran out: one request rebuilds, the others get this copy.
+            if not cache.add(key + ":lock", 1, settings.PAGE_CACHE_LOCK_SECONDS):
+                return _response_from(entry, request, "STALE")
+            return self._rebuild(request, key, state, build, stale=entry)
+        # Content changed (or no copy): never serve the old copy; rebuild once.
+        if cache.add(key + ":lock", 1, settings.PAGE_CACHE_LOCK_SECONDS):
+            return self._rebuild(request, key, state, build, stale=entry)
+        fresh = self._wait_for_rebuild(key, state)
+        if fresh is not None:
+            return _response_from(fresh, request, "HIT")
+        return self._rebuild(request, key, state, build, stale=entry, locked=False)
+
+    def _wait_for_rebuild(self, key, state):
+        deadline = time.monotonic() + settings.PAGE_CACHE_LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP)
+            entry = cache.get(key)
+            if entry is not None and entry.generation == state.generation:
+                return entry
+            if cache.get(key + ":lock") is None:
+                return None  # the builder gave up (an error page): build ourselves
+        return None
+
+    def _rebuild(self, request, key, state, build, *, stale, locked=True):
+        try:
+            response = build()
+            if hasattr(response, "render") and not response.is_rendered:
+                response = response.render()
+        except DatabaseError:
+            if stale is not None:
+                return _response_from(stale, request, "STALE-IF-ERROR")
+            raise
+        finally:
+            if locked:
+                cache.delete(key + ":lock")
+        if not _cacheable_response(response):
+            return response
+        content = response.content
+        entry = Entry(
+            generation=state.generation,
+            built_at=time.time(),
+            content=content,
+            content_type=response["Content-Type"],
+            etag='"' + hashlib.sha256(content).hexdigest()[:32] + '"',
+        )
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_STALE_SECONDS)
+        return _response_from(entry, request, "MISS")
