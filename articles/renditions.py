@@ -283,9 +283,24 @@ def _swap_rows(photo, made):
         old.delete()
         Rendition.objects.bulk_create(made)
         ready_at = timezone.now()
-        Photo.objects.filter(pk=photo.pk).update(renditions_ready_at=ready_at)
+        index = rendition_index(made)
+        Photo.objects.filter(pk=photo.pk).update(
+            renditions_ready_at=ready_at, rendition_index=index
+        )
     photo.renditions_ready_at = ready_at
+    photo.rendition_index = index
     return old_names
+
+
+def rendition_index(renditions):
+    """The compact description pages read instead of the rows (see Photo.rendition_index)."""
+    index = {}
+    for rendition in sorted(renditions, key=lambda r: (r.width or 0, r.kind)):
+        family = family_of(rendition.kind)
+        index.setdefault(family, {}).setdefault(rendition.format, []).append(
+            [rendition.width, rendition.height, rendition.file.name]
+        )
+    return index
 
 
 def _delete_files(storage, names):
@@ -308,24 +323,35 @@ class Picture:
     jpeg_srcset: str = ""
 
 
+@dataclass(frozen=True)
+class Candidate:
+    url: str
+    width: int
+    height: int
+
+
+def _candidates(photo, family, fmt):
+    """The photo's renditions of one family and format, narrowest first, from the
+    stored index (no query, no rows)."""
+    storage = Rendition._meta.get_field("file").storage
+    rows = (photo.rendition_index or {}).get(family, {}).get(fmt, [])
+    return [Candidate(storage.url(name), width, height) for width, height, name in rows]
+
+
 def picture_for(photo, family=ORIGINAL):
     """The `family` renditions of `photo` as srcsets; the original file if there are none.
 
-    Reads `photo.renditions.all()`, so a prefetch of `…__renditions` makes it free;
-    without one it costs a query. Never generates anything.
+    Reads the photo's stored `rendition_index`: free, whatever the number of photos on
+    the page. Never generates anything.
     """
-    by_format = {WEBP: [], JPEG: []}
-    for rendition in photo.renditions.all():
-        if rendition.format in by_format and family_of(rendition.kind) == family:
-            by_format[rendition.format].append(rendition)
-    jpegs = sorted(by_format[JPEG], key=lambda r: r.width)
+    jpegs = _candidates(photo, family, JPEG)
     if not jpegs:
         return Picture(src=photo.image.url, width=photo.width, height=photo.height)
-    webps = sorted(by_format[WEBP], key=lambda r: r.width)
+    webps = _candidates(photo, family, WEBP)
     largest = jpegs[-1]
-    fallback = next((r for r in jpegs if r.width >= 640), largest)
+    fallback = next((c for c in jpegs if c.width >= 640), largest)
     return Picture(
-        src=fallback.file.url,
+        src=fallback.url,
         width=largest.width,
         height=largest.height,
         webp_srcset=_srcset(webps),
@@ -333,10 +359,10 @@ def picture_for(photo, family=ORIGINAL):
     )
 
 
-def _srcset(renditions):
-    return ", ".join(f"{r.file.url} {r.width}w" for r in renditions)
+def _srcset(candidates):
+    return ", ".join(f"{c.url} {c.width}w" for c in candidates)
 
 
 def og_rendition(photo):
     """The photo's 1200×630 OpenGraph JPEG, or None before renditions are made."""
-    return next((r for r in photo.renditions.all() if r.kind == OG_KIND), None)
+    return next(iter(_candidates(photo, OG_KIND, JPEG)), None)

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 
+from articles.context_processors import menu_sections
 from articles.models import Article, Author, Category, Correction, PreviewLink
 from articles.pagination import page_or_404
 
@@ -12,31 +13,35 @@ HOME_PER_CATEGORY = 4
 
 
 def home(request):
+    """The front page: the lead story, the latest news, then a block per section.
+
+    A fixed number of queries whatever the number of sections or articles: every
+    list's ids in one UNION of small indexed queries, then one query for all cards.
+    """
     published = Article.objects.published().latest_first()
-    # The newest featured article leads; without one, the newest article.
-    # Two indexed queries rather than one sort of every article by (is_featured, date).
-    featured = published.featured().for_listing().first() or published.for_listing().first()
-    latest = list(published.for_listing().exclude(pk=getattr(featured, "pk", None))[:HOME_LATEST])
-    sections = list(Category.objects.filter(parent__isnull=True, show_in_menu=True))
-    # A small indexed query per section for its newest ids (bounded by the number of
-    # sections, not of articles), then one query loads every card.
-    ids_by_section = {
-        section.pk: list(
-            published.in_category(section).values_list("pk", flat=True)[:HOME_PER_CATEGORY]
-        )
-        for section in sections
+    sections = menu_sections(request)
+    slots = {
+        # The newest featured article leads; without one, the newest article.
+        "featured": published.featured()[:1],
+        "latest": published[: HOME_LATEST + 1],
+        **{section.pk: published.in_category(section)[:HOME_PER_CATEGORY] for section in sections},
     }
-    all_ids = [pk for ids in ids_by_section.values() for pk in ids]
-    cards = Article.objects.for_listing().in_bulk(all_ids)
+    ids = published.latest_ids_by_slot(slots)
+    lead_id = next(iter(ids["featured"] or ids["latest"]), None)
+    latest_ids = [pk for pk in ids["latest"] if pk != lead_id][:HOME_LATEST]
+    wanted = {lead_id, *latest_ids, *(pk for s in sections for pk in ids[s.pk])} - {None}
+    cards = Article.objects.for_listing().in_bulk(wanted)
     blocks = [
-        (section, [cards[pk] for pk in ids_by_section[section.pk]])
-        for section in sections
-        if ids_by_section[section.pk]
+        (section, [cards[pk] for pk in ids[section.pk]]) for section in sections if ids[section.pk]
     ]
     return render(
         request,
         "articles/home.html",
-        {"featured": featured, "latest": latest, "blocks": blocks},
+        {
+            "featured": cards.get(lead_id),
+            "latest": [cards[pk] for pk in latest_ids],
+            "blocks": blocks,
+        },
     )
 
 

@@ -480,3 +480,29 @@ def test_extra_photo_attached_but_in_body_is_not_repeated(client):
     ArticlePhoto.objects.create(article=article, photo=photo)
     html = client.get(article.get_absolute_url()).content.decode()
     assert html.count("<picture>") == 1
+
+
+def test_pages_read_the_stored_index_not_the_rows(django_assert_num_queries):
+    """A card's srcset comes from the photo's stored index: no rendition query at all,
+    and the same candidates as the rows."""
+    photo = photo_with_renditions(size=(1000, 600))
+    photo = Photo.objects.get(pk=photo.pk)
+    rows = Rendition.objects.filter(photo=photo, kind__startswith="16x9", format="jpg")
+    expected = ", ".join(f"{r.file.url} {r.width}w" for r in rows.order_by("width"))
+    with django_assert_num_queries(0):
+        picture = picture_for(photo, "16x9")
+    assert picture.jpeg_srcset == expected
+    assert picture.webp_srcset.count("w,") == rows.count() - 1
+
+
+def test_the_migration_builds_the_index_from_existing_rows():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    photo = photo_with_renditions(size=(1000, 600))
+    expected = Photo.objects.get(pk=photo.pk).rendition_index
+    assert expected["w"]["webp"] and expected["og"]["jpg"]
+    Photo.objects.update(rendition_index={})
+    import_module("articles.migrations.0009_photo_rendition_index").fill_index(apps, None)
+    assert Photo.objects.get(pk=photo.pk).rendition_index == expected

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -143,26 +143,58 @@ class ArticleQuerySet(models.QuerySet):
     def featured(self):
         return self.filter(is_featured=True)
 
+    def latest_ids_by_slot(self, slots):
+        """{slot: [ids], newest first} for several sliced querysets, in ONE query.
+
+        `slots` maps a name to a queryset ordered by `latest_first()` and sliced
+        ([:4]); each runs as its own index-served subquery inside a UNION ALL, so the
+        home page's sections cost one round trip however many there are. (Django
+        cannot combine sliced querysets on SQLite, hence the composed SQL; every part
+        is Django's own compiled SQL with its parameters.)
+        """
+        if not slots:
+            return {}
+        parts, params = [], []
+        names = list(slots)
+        for number, name in enumerate(names):
+            rows = slots[name].values_list("pk", "published_at")
+            sql, part_params = rows.query.sql_with_params()
+            parts.append(f"SELECT {number} AS slot, * FROM ({sql}) AS part{number}")
+            params.extend(part_params)
+        found = {name: [] for name in names}
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for number, pk, published_at in cursor.fetchall():
+                found[names[number]].append((published_at, pk))
+        # UNION ALL promises no order: restore each slot's (published_at, id) order.
+        return {
+            name: [pk for _at, pk in sorted(rows, reverse=True)] for name, rows in found.items()
+        }
+
     def latest_first(self):
         return self.order_by("-published_at", "-id")
 
     def for_listing(self):
-        """Everything a list of article cards shows, in a fixed number of queries."""
-        return self.select_related("category", "lead_photo").prefetch_related(
-            models.Prefetch("byline_entries", queryset=Byline.objects.select_related("author")),
-            "lead_photo__renditions",
+        """Everything a list of article cards shows, in a fixed number of queries (the
+        body is not loaded: cards never show it, and it is most of a row's bytes)."""
+        return (
+            self.select_related("category", "lead_photo")
+            .defer("body")
+            .prefetch_related(
+                models.Prefetch("byline_entries", queryset=Byline.objects.select_related("author")),
+            )
         )
 
     def for_display(self):
         """Everything the article page shows."""
         return (
             self.for_listing()
+            .defer(None)
             .select_related("category__parent")
             .prefetch_related(
                 models.Prefetch(
                     "photo_uses", queryset=ArticlePhoto.objects.select_related("photo")
                 ),
-                "photo_uses__photo__renditions",
                 "corrections",
             )
         )

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from django import template
-from django.db.models import Prefetch
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.models import Photo, Rendition
+from articles.models import Photo
 from articles.renditions import ORIGINAL, og_rendition, picture_for
 from articles.text import parse_number
 
@@ -78,7 +77,7 @@ def og_image(context, photo):
     already gives absolute URLs (a CDN)."""
     rendition = og_rendition(photo)
     if rendition is not None:
-        url, width, height = rendition.file.url, rendition.width, rendition.height
+        url, width, height = rendition.url, rendition.width, rendition.height
     else:
         url, width, height = photo.image.url, photo.width, photo.height
     request = context.get("request")
@@ -170,14 +169,12 @@ def responsive_images(html):
 
 
 def _photos_by_url(urls):
-    """Library photos by their file URL, renditions prefetched (two queries)."""
+    """Library photos by their file URL (one query; renditions come from their index)."""
     media = {url for url in urls if url}
     names = {name for name in map(_stored_name, media) if name}
     if not names:
         return {}
-    photos = Photo.objects.filter(image__in=names).prefetch_related(
-        Prefetch("renditions", queryset=Rendition.objects.order_by("width"))
-    )
+    photos = Photo.objects.filter(image__in=names)
     return {photo.image.url: photo for photo in photos if photo.image.url in media}
 
 
