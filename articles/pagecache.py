@@ -20,6 +20,7 @@ such pages are marked private. Anonymous pages set no cookie and vary on nothing
 import hashlib
 import os
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
+
+from newsroom.db_router import primary_only
 
 # Public pages cached whole: URL name -> the query parameters that change the page.
 CACHEABLE_VIEWS = {
@@ -252,10 +255,14 @@ class PageCacheMiddleware:
         return None
 
     def _rebuild(self, request, key, state, build, *, stale, locked=True):
+        # Just after a change (generations are bump times in ns), read the primary: a
+        # replica still behind it would be cached as current.
+        just_changed = time.time_ns() - state.generation < settings.REPLICA_PIN_SECONDS * 1e9
         try:
-            response = build()
-            if hasattr(response, "render") and not response.is_rendered:
-                response = response.render()
+            with primary_only() if just_changed else nullcontext():
+                response = build()
+                if hasattr(response, "render") and not response.is_rendered:
+                    response = response.render()
         except DatabaseError:
             if stale is not None:
                 return _response_from(stale, request, "STALE-IF-ERROR")
