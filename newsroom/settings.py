@@ -154,6 +154,36 @@ STORAGES = {
     },
 }
 
+# Media on S3-compatible object storage (AWS S3, MinIO, Ceph, Cloudflare R2 …) when a
+# bucket is named: photos and renditions then live there, shared by every app server.
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    _s3_endpoint = env_str("MEDIA_S3_ENDPOINT_URL").rstrip("/") or None
+    _s3_domain = env_str("MEDIA_S3_CUSTOM_DOMAIN").rstrip("/") or None  # e.g. a CDN host
+    _s3_protocol = env_str("MEDIA_S3_URL_PROTOCOL", "https:")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "region_name": env_str("MEDIA_S3_REGION") or None,
+            "custom_domain": _s3_domain,
+            "url_protocol": _s3_protocol,
+            "addressing_style": "path" if _s3_endpoint else None,
+            # Public, never-changing files (names are random): plain URLs, cached long.
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    if _s3_domain:
+        MEDIA_URL = f"{_s3_protocol}//{_s3_domain}/"
+    elif _s3_endpoint:
+        MEDIA_URL = f"{_s3_endpoint}/{MEDIA_S3_BUCKET}/"
+    else:
+        MEDIA_URL = f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com/"
+
 # Uploads: refuse oversized requests before they reach our code.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -179,8 +180,11 @@ def _photos_by_url(urls):
 
 
 def _stored_name(url):
-    """The storage name behind a media URL of a library photo, or None."""
-    prefix = Photo._meta.get_field("image").storage.url("")
+    """The storage name behind a media URL of a library photo, or None.
+
+    MEDIA_URL is the base of every stored file's URL, on disk or in a bucket (the S3
+    backend cannot give the URL of an empty name)."""
+    prefix = settings.MEDIA_URL
     if not url.startswith(prefix):
         return None
     name = url[len(prefix) :]
