@@ -87,7 +87,8 @@ def test_home_does_not_lead_with_a_trashed_featured_article(client, trashed_and_
         response = client.get(HOME)
     assert response.context["featured"] == trashed_and_live["live"]
     shown = [article.pk for article in response.context["latest"]]
-    shown += [article.pk for _section, articles in response.context["blocks"] for article in articles]
+    for _section, articles in response.context["blocks"]:
+        shown += [article.pk for article in articles]
     assert trashed_and_live["trashed"].pk not in shown
 
 
