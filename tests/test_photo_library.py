@@ -429,6 +429,18 @@ def test_browse_needs_login_and_permission(client):
     assert client.get(BROWSE, {"CKEditorFuncNum": "1"}).status_code == 403
 
 
+def test_browse_refuses_a_non_staff_user_with_the_photo_permission(client):
+    """Like the upload, browsing the library belongs to the admin: not to a user whose
+    staff flag is off, whatever their groups give them."""
+    library_photo("Ảnh trong thư viện")
+    user = make_user("cuu-phong-vien", role=REPORTER, is_staff=False)
+    assert user.has_perm("articles.view_photo")
+    client.force_login(user)
+    response = client.get(BROWSE, {"CKEditorFuncNum": "1"})
+    assert response.status_code == 403
+    assert "Ảnh trong thư viện" not in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "func_num", ["", "abc", "1);alert(1)//", "1 ", "-1", "1e3", "1234567890", '1"><script>']
 )
