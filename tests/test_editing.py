@@ -31,6 +31,7 @@ from tests.factories import (
     make_article,
     make_user,
 )
+from tests.html_tables import result_row
 
 pytestmark = pytest.mark.django_db
 
@@ -104,9 +105,8 @@ def test_change_list_shows_who_is_editing(editors):
     with time_machine.travel(T0, tick=False):
         client_for(ha).get(change_url(article))
         response = client_for(nam).get(CHANGELIST_URL)
-    html = response.content.decode()
-    assert "đang sửa" in html.lower()
-    assert "Đang được sửa bởi Thu Hà từ 09:15 05/03/2024" in html
+    row = result_row(response.content.decode(), "title", "Bài đang sửa")
+    assert row["editing_now"] == "Đang được sửa bởi Thu Hà từ 09:15 05/03/2024"
 
 
 def test_presence_expires_after_120_seconds_without_heartbeat(editors):
@@ -116,11 +116,17 @@ def test_presence_expires_after_120_seconds_without_heartbeat(editors):
     with time_machine.travel(T0, tick=False):
         client_for(ha).get(change_url(article))
     notice = "Đang được sửa bởi Thu Hà"
+
+    def editing_column():
+        html = client_for(watcher).get(CHANGELIST_URL).content.decode()
+        return result_row(html, "title", "Bài đang sửa")["editing_now"]
+
     with time_machine.travel(T0 + timedelta(seconds=119), tick=False):
-        assert notice in client_for(watcher).get(CHANGELIST_URL).content.decode()
+        assert editing_column() == f"{notice} từ 09:15 05/03/2024"
         assert notice in client_for(nam).get(change_url(article)).content.decode()
     with time_machine.travel(T0 + timedelta(seconds=121), tick=False):
-        assert notice not in client_for(watcher).get(CHANGELIST_URL).content.decode()
+        # Only Nam, who opened the form at 119 s, is still announced.
+        assert editing_column() == "Đang được sửa bởi Văn Nam từ 09:16 05/03/2024"
         assert notice not in client_for(nam).get(change_url(article)).content.decode()
 
 
@@ -517,7 +523,8 @@ def test_delete_view_is_a_soft_delete(client):
     assert (event.action, event.actor, event.created_at) == ("trash", reporter, T0)
     assert draft.pk not in changelist_ids(client)
     assert draft.pk in changelist_ids(client, thung_rac="1")
-    assert "trong thùng rác" in client.get(CHANGELIST_URL, {"thung_rac": "1"}).content.decode()
+    trash_list = client.get(CHANGELIST_URL, {"thung_rac": "1"}).content.decode()
+    assert result_row(trash_list, "title", "Bài bỏ đi")["status_column"] == "Nháp · trong thùng rác"
 
 
 def test_trashed_article_stays_off_public_pages(client):
