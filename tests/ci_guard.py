@@ -52,5 +52,6 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
-    if strict_about_skips() and _skipped and exitstatus == pytest.ExitCode.OK:
+    passed = {pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED}  # all skipped: 5
+    if strict_about_skips() and _skipped and exitstatus in passed:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
