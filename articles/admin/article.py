@@ -361,6 +361,9 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
         else:
+            # Saved and moved on: this user is no longer "editing" it (they may not even
+            # be allowed to any more), so their notice goes now, not in two minutes.
+            editing.release_presence(article, request.user)
             self.message_user(
                 request,
                 _("Đã lưu và “%(action)s”: bài chuyển sang “%(status)s”.")
@@ -405,6 +408,7 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
                 # concurrent change to one article never affects the others.
                 with transaction.atomic():
                     apply(Article.objects.select_for_update().get(pk=article.pk))
+                    editing.release_presence(article, request.user)  # as after a form's move
                 done += 1
             except (TransitionNotAllowed, TransitionForbidden, PermissionDenied) as error:
                 refused.append(f"{article.title} ({error.args[0] if error.args else ''})")
