@@ -2,7 +2,10 @@
 
 Counting a 21,000-article section costs ~50 ms on PostgreSQL on every request, yet the
 count only sizes the page links: a figure up to a minute old is fine. The articles on
-the page are always queried live, so visibility stays exact.
+the page are always queried live, so visibility stays exact: the page's rows are a plain
+slice of the live list, never cut short by a cached count that is behind (Django's
+`Paginator.page` stops the slice at `count`, which would hide an article that has just
+become due until the cached figure expires).
 """
 
 from django.core.cache import cache
@@ -31,6 +34,15 @@ class CachedCountPaginator(Paginator):
             count = Paginator.count.func(self)
             cache.set(key, count, COUNT_TTL)
         return count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.object_list[bottom : bottom + self.per_page]
+        # A cached count that is ahead (articles just hidden) must not serve an empty page.
+        if number > 1 and not rows:
+            raise EmptyPage(self.error_messages["no_results"])
+        return self._get_page(rows, number, self)
 
 
 def page_or_404(queryset, request, *, count_key=None):

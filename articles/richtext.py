@@ -84,7 +84,8 @@ def sanitize_html(html: str) -> str:
         nfc(html),
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style", "iframe", "object", "embed", "template"},
-        attributes=ALLOWED_ATTRIBUTES,
+        # "*": no attribute on every tag (nh3 would otherwise allow title and lang anywhere).
+        attributes={"*": set(), **ALLOWED_ATTRIBUTES},
         attribute_filter=_filter_attribute,
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,

@@ -1,13 +1,17 @@
 import os
 import shutil
+import uuid
 
 import pytest
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
+from django.test import override_settings
 
 IN_CI = bool(os.environ.get("CI"))
 
-# Browser fixtures (page, browser, reporter …) for every browser test module.
-pytest_plugins = ["tests.browser"]
+# Browser fixtures (page, browser, reporter …) for every browser test module; the CI
+# guard that fails the PostgreSQL pass when anything is skipped.
+pytest_plugins = ["tests.browser", "tests.ci_guard"]
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +53,68 @@ def chromium_path():
             pytest.fail("Chromium is required in CI (apt-get install chromium)")
         pytest.skip("Chromium not installed (apt-get install chromium chromium-driver)")
     return path
+
+
+# -- the cache: local memory in development, Redis (REDIS_URL) in production --
+
+REDIS_TEST_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+def _redis_unreachable(url):
+    """None if Redis answers at `url`, else why not."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+    except redis.RedisError as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request):
+    """Runs a cache-dependent test once on each backend the site may use: Django's local
+    memory cache and its Redis cache (REDIS_URL, else 127.0.0.1:6379). Redis is required
+    in CI; elsewhere the Redis run is skipped, saying why, when no server answers.
+
+    Each test gets its own key prefix, and `cache.clear()` deletes only that prefix (the
+    stock clear() is FLUSHDB, which would wipe a Redis shared with other test runs).
+    Tests using this fixture carry the `cache` marker (.ci/run runs them with REDIS_URL).
+    """
+    prefix = f"toasoan-test-{uuid.uuid4().hex}"
+    if request.param == "locmem":
+        config = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
+    else:
+        problem = _redis_unreachable(REDIS_TEST_URL)
+        if problem:
+            message = f"Redis not reachable at {REDIS_TEST_URL} ({problem})"
+            if IN_CI:
+                pytest.fail(f"{message}: Redis is required in CI (.ci/run starts it)")
+            pytest.skip(f"{message}: start redis-server or set REDIS_URL")
+        config = {
+            "BACKEND": "tests.conftest.PrefixClearingRedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": prefix,
+        }
+    with override_settings(CACHES={"default": config}):
+        from django.core.cache import cache
+
+        yield request.param
+        cache.clear()
+
+
+class PrefixClearingRedisCache(RedisCache):
+    """Django's RedisCache whose clear() deletes only this cache's keys."""
+
+    def clear(self):
+        client = self._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=500))
+        if keys:
+            client.delete(*keys)
+        return True
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "cache_backend" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.cache)

@@ -72,10 +72,10 @@ def make_article(
 
 
 def make_user(username, role=None, password="mat-khau-thu-nghiem-123", **fields):
-    """A staff user in one of the newsroom groups (by its Vietnamese name)."""
-    user = get_user_model().objects.create_user(
-        username=username, password=password, is_staff=True, **fields
-    )
+    """A staff user (unless is_staff=False) in one of the newsroom groups (by its
+    Vietnamese name)."""
+    fields.setdefault("is_staff", True)
+    user = get_user_model().objects.create_user(username=username, password=password, **fields)
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user

@@ -23,6 +23,7 @@ from tests.factories import (
     make_article,
     make_user,
 )
+from tests.html_tables import table_with_heading
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,11 @@ def test_correction_is_recorded_in_the_history(client, published):
     event = ArticleEvent.objects.get(article=published, action="correction")
     assert (event.actor, event.reason, event.created_at) == (user, TEXT, T0)
     html = client.get(reverse("admin:articles_article_history", args=[published.pk]))
-    assert "Đăng cải chính" in html.content.decode() and TEXT in html.content.decode()
+    events = table_with_heading(html.content.decode(), "Thao tác").records()
+    corrections = [event for event in events if event["Thao tác"] == "Đăng cải chính"]
+    assert len(corrections) == 1
+    assert corrections[0]["Lý do / ghi chú"] == " ".join(TEXT.split())
+    assert corrections[0]["Người thực hiện"] == user.get_username()
 
 
 def test_correction_of_a_taken_down_article_leaves_the_public_page(client, published):

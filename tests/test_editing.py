@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import (
+    TRANSITIONS,
     Article,
     ArticleEvent,
     ArticleRevision,
@@ -38,6 +39,7 @@ from tests.factories import (
     make_article,
     make_user,
 )
+from tests.html_tables import result_row
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +113,8 @@ def test_change_list_shows_who_is_editing(editors):
     with time_machine.travel(T0, tick=False):
         client_for(ha).get(change_url(article))
         response = client_for(nam).get(CHANGELIST_URL)
-    html = response.content.decode()
-    assert "đang sửa" in html.lower()
-    assert "Đang được sửa bởi Thu Hà từ 09:15 05/03/2024" in html
+    row = result_row(response.content.decode(), "title", "Bài đang sửa")
+    assert row["editing_now"] == "Đang được sửa bởi Thu Hà từ 09:15 05/03/2024"
 
 
 def test_presence_expires_after_120_seconds_without_heartbeat(editors):
@@ -123,11 +124,17 @@ def test_presence_expires_after_120_seconds_without_heartbeat(editors):
     with time_machine.travel(T0, tick=False):
         client_for(ha).get(change_url(article))
     notice = "Đang được sửa bởi Thu Hà"
+
+    def editing_column():
+        html = client_for(watcher).get(CHANGELIST_URL).content.decode()
+        return result_row(html, "title", "Bài đang sửa")["editing_now"]
+
     with time_machine.travel(T0 + timedelta(seconds=119), tick=False):
-        assert notice in client_for(watcher).get(CHANGELIST_URL).content.decode()
+        assert editing_column() == f"{notice} từ 09:15 05/03/2024"
         assert notice in client_for(nam).get(change_url(article)).content.decode()
     with time_machine.travel(T0 + timedelta(seconds=121), tick=False):
-        assert notice not in client_for(watcher).get(CHANGELIST_URL).content.decode()
+        # Only Nam, who opened the form at 119 s, is still announced.
+        assert editing_column() == "Đang được sửa bởi Văn Nam từ 09:16 05/03/2024"
         assert notice not in client_for(nam).get(change_url(article)).content.decode()
 
 
@@ -203,6 +210,129 @@ def test_viewing_without_edit_right_announces_nobody(editors):
         html = client_for(ha).get(change_url(article)).content.decode()
     assert "Đang được sửa bởi" not in html
     assert not EditPresence.objects.filter(user=reporter).exists()
+
+
+# -- presence ends with the holder's step or departure --
+
+
+@pytest.fixture
+def reporter_and_editor():
+    """A reporter with their own draft open in the form, and an editor."""
+    reporter = make_user("phongvien", REPORTER, first_name="Minh", last_name="Thư")
+    editor = make_user("bientapvien", EDITOR)
+    draft = make_article(title="Bài sắp gửi", status=Article.Status.DRAFT, created_by=reporter)
+    return reporter, editor, draft
+
+
+def notices_seen_by(user, article):
+    html = client_for(user).get(change_url(article)).content.decode()
+    return re.findall(r"Đang được sửa bởi [^<]+", html)
+
+
+def test_submitting_clears_the_reporters_notice_at_once(reporter_and_editor):
+    """ "Lưu và gửi biên tập": the editor who opens the article next sees no notice, not
+    "Đang được sửa bởi Minh Thư" for two more minutes."""
+    reporter, editor, draft = reporter_and_editor
+    reporter_client = client_for(reporter)
+    with time_machine.travel(T0, tick=False):
+        reporter_client.get(change_url(draft))
+        assert EditPresence.objects.filter(user=reporter, article=draft).exists()
+    with time_machine.travel(T0 + timedelta(seconds=20), tick=False):
+        response = reporter_client.post(
+            change_url(draft), article_form_data(draft, _transition="submit")
+        )
+        assert response.status_code == 302
+        assert Article.objects.get(pk=draft.pk).status == Article.Status.SUBMITTED
+        assert not EditPresence.objects.filter(user=reporter).exists()
+        assert notices_seen_by(editor, draft) == []
+
+
+def test_every_save_and_move_clears_the_actors_notice_only(reporter_and_editor):
+    """The editor forwards the article: their notice goes, a colleague's stays."""
+    reporter, editor, draft = reporter_and_editor
+    Article.objects.filter(pk=draft.pk).update(status=Article.Status.SUBMITTED)
+    draft.refresh_from_db()
+    colleague = make_user("namnguyen", MANAGING_EDITOR, first_name="Văn", last_name="Nam")
+    editor_client = client_for(editor)
+    with time_machine.travel(T0, tick=False):
+        client_for(colleague).get(change_url(draft))
+        editor_client.get(change_url(draft))
+        response = editor_client.post(
+            change_url(draft), article_form_data(draft, _transition="forward")
+        )
+        assert response.status_code == 302
+        assert list(EditPresence.objects.values_list("user__username", flat=True)) == ["namnguyen"]
+
+
+def test_a_refused_step_keeps_the_notice(reporter_and_editor):
+    """Saved but not moved (the form is re-shown with the reason): still editing."""
+    reporter, _editor, draft = reporter_and_editor
+    reporter_client = client_for(reporter)
+    reporter_client.get(change_url(draft))
+    response = reporter_client.post(
+        change_url(draft), article_form_data(draft, _transition="publish")
+    )
+    assert Article.objects.get(pk=draft.pk).status == Article.Status.DRAFT
+    assert response.status_code == 200
+    assert EditPresence.objects.filter(user=reporter, article=draft).exists()
+
+
+def test_bulk_step_clears_the_actors_notice(reporter_and_editor):
+    """A move from the change list's actions clears the actor's notice too."""
+    reporter, _editor, draft = reporter_and_editor
+    reporter_client = client_for(reporter)
+    reporter_client.get(change_url(draft))
+    reporter_client.post(
+        CHANGELIST_URL, {"action": "submit_selected", "_selected_action": [draft.pk]}
+    )
+    assert Article.objects.get(pk=draft.pk).status == Article.Status.SUBMITTED
+    assert not EditPresence.objects.filter(user=reporter).exists()
+
+
+def test_the_holder_may_release_after_losing_the_right_to_edit(reporter_and_editor):
+    """The leave signal of a reporter whose article was submitted meanwhile (another tab,
+    a bulk action) is accepted: they may still view the article, so their own notice
+    goes. Nothing else changes."""
+    reporter, editor, draft = reporter_and_editor
+    reporter_client = client_for(reporter)
+    with time_machine.travel(T0, tick=False):
+        reporter_client.get(change_url(draft))
+        draft.move(TRANSITIONS["submit"], by=reporter)  # the state alone: presence stays
+        client_for(editor).get(change_url(draft))
+    assert not draft.can_edit(reporter) and draft.can_view(reporter)
+    with time_machine.travel(T0 + timedelta(seconds=5), tick=False):
+        response = reporter_client.post(presence_url(draft), {"leaving": "1"})
+    assert response.status_code == 200 and response.json() == {"ok": True}
+    assert list(EditPresence.objects.values_list("user__username", flat=True)) == ["bientapvien"]
+
+
+def test_without_the_right_to_edit_the_heartbeat_is_still_refused(reporter_and_editor):
+    """Only the release is open to viewers: a heartbeat would announce them as editing."""
+    reporter, _editor, draft = reporter_and_editor
+    draft.move(TRANSITIONS["submit"], by=reporter)  # the state alone: presence stays
+    before = database_state()
+    assert client_for(reporter).post(presence_url(draft)).status_code == 403
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("who", ["other reporter", "anonymous"])
+def test_a_user_who_cannot_view_cannot_release_anyone(reporter_and_editor, who):
+    """Someone who may not view the article gets 403 (or the login page) and the notice
+    stays."""
+    reporter, _editor, draft = reporter_and_editor
+    client_for(reporter).get(change_url(draft))
+    client = Client() if who == "anonymous" else client_for(make_user("phongvien2", REPORTER))
+    before = database_state()
+    response = client.post(presence_url(draft), {"leaving": "1"})
+    assert response.status_code in ((302,) if who == "anonymous" else (403,))
+    assert database_state() == before
+    assert EditPresence.objects.filter(user=reporter, article=draft).exists()
+
+
+def test_releasing_an_unknown_article_is_404(reporter_and_editor):
+    reporter, _editor, _draft = reporter_and_editor
+    url = reverse("admin:articles_article_presence", args=[999999])
+    assert client_for(reporter).post(url, {"leaving": "1"}).status_code == 404
 
 
 # -- autosave --
@@ -524,7 +654,8 @@ def test_delete_view_is_a_soft_delete(client):
     assert (event.action, event.actor, event.created_at) == ("trash", reporter, T0)
     assert draft.pk not in changelist_ids(client)
     assert draft.pk in changelist_ids(client, thung_rac="1")
-    assert "trong thùng rác" in client.get(CHANGELIST_URL, {"thung_rac": "1"}).content.decode()
+    trash_list = client.get(CHANGELIST_URL, {"thung_rac": "1"}).content.decode()
+    assert result_row(trash_list, "title", "Bài bỏ đi")["status_column"] == "Nháp · trong thùng rác"
 
 
 def test_trashed_article_stays_off_public_pages(client):

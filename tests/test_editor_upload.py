@@ -57,6 +57,19 @@ def test_staff_without_article_permission_refused(client):
     assert not Photo.objects.exists()
 
 
+def test_non_staff_user_with_article_permission_refused(client):
+    """The upload belongs to the admin: a user who is not staff is refused even when a
+    group gives them the right to add articles (as a reporter whose staff flag was
+    removed when they left the newsroom)."""
+    user = make_user("cuu-phong-vien", role=REPORTER, is_staff=False)
+    assert user.has_perm("articles.add_article") and not user.is_staff
+    client.force_login(user)
+    response = post_upload(client, SimpleUploadedFile("a.jpg", image_bytes()))
+    assert response.status_code == 403
+    assert "không có quyền" in response.json()["error"]["message"]
+    assert not Photo.objects.exists()
+
+
 def test_upload_without_csrf_token_refused(reporter):
     """The upload endpoint is CSRF-protected (unlike ckeditor_uploader's)."""
     client = Client(enforce_csrf_checks=True)

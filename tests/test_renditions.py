@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, transaction
 from django.template import Context, Template
 from django.urls import reverse
 from PIL import Image, ImageChops
@@ -272,6 +273,107 @@ def test_regenerating_replaces_rows_and_deletes_old_files(django_capture_on_comm
     assert len(second) == len(first) and not first & second
     assert all(default_storage.exists(name) for name in second)
     assert not any(default_storage.exists(name) for name in first)
+
+
+def stored_files(storage, folder=""):
+    """Every file name in the storage under `folder`, through the storage API."""
+    directories, files = storage.listdir(folder) if storage.exists(folder) else ([], [])
+    names = {f"{folder}/{name}".lstrip("/") for name in files}
+    for directory in directories:
+        names |= stored_files(storage, f"{folder}/{directory}".lstrip("/"))
+    return names
+
+
+def rendition_state(photo):
+    photo.refresh_from_db()
+    rows = list(photo.renditions.order_by("pk").values())
+    return rows, photo.renditions_ready_at
+
+
+@pytest.fixture
+def regenerated_photo(django_capture_on_commit_callbacks):
+    """A 700×400 photo with its 19 renditions made once (old files already cleaned)."""
+    photo = make_photo(size=(700, 400))
+    with django_capture_on_commit_callbacks(execute=True):
+        generate_renditions(photo)
+    return photo
+
+
+# The 19 stores of a 700×400 photo's run: the first, the second, one midway, the last.
+@pytest.mark.parametrize("failing_save", [1, 2, 10, 19])
+def test_a_run_failing_midway_keeps_the_old_renditions_and_leaves_no_orphans(
+    regenerated_photo, monkeypatch, django_capture_on_commit_callbacks, failing_save
+):
+    """generate_renditions promises new files first, rows swapped in one transaction,
+    old files deleted only after that commits. When the Nth store fails (disk full),
+    the photo keeps its old rows and their files, and the files the failed run had
+    already stored are deleted: storage holds exactly what it held before."""
+    photo = regenerated_photo
+    storage = Rendition._meta.get_field("file").storage
+    rows_before, ready_before = rendition_state(photo)
+    files_before = stored_files(storage)
+    assert len(rows_before) == 19 and {row["file"] for row in rows_before} <= files_before
+
+    real_save, stored = storage.save, []
+
+    def save_failing_at_n(name, content, *args, **kwargs):
+        if len(stored) + 1 == failing_save:
+            raise OSError("No space left on device")
+        stored.append(real_save(name, content, *args, **kwargs))
+        return stored[-1]
+
+    monkeypatch.setattr(storage, "save", save_failing_at_n)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(OSError):
+        generate_renditions(photo)
+    monkeypatch.undo()
+
+    assert len(stored) == failing_save - 1  # the run did store files before failing
+    assert rendition_state(photo) == (rows_before, ready_before)
+    assert stored_files(storage) == files_before
+    assert not any(storage.exists(name) for name in stored)
+
+
+def test_a_run_failing_at_the_row_swap_keeps_the_old_renditions_and_leaves_no_orphans(
+    regenerated_photo, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Every file stored, then the database refuses the new rows: the old rows come back
+    with the rollback, their files stay, the new files go."""
+    photo = regenerated_photo
+    storage = Rendition._meta.get_field("file").storage
+    rows_before, ready_before = rendition_state(photo)
+    files_before = stored_files(storage)
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("could not extend file: No space left on device")
+
+    monkeypatch.setattr(Rendition.objects, "bulk_create", refuse)
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(DatabaseError),
+    ):
+        generate_renditions(photo)
+    monkeypatch.undo()
+
+    assert callbacks == []  # no deletion of the old files was scheduled
+    assert rendition_state(photo) == (rows_before, ready_before)
+    assert stored_files(storage) == files_before
+
+
+def test_old_files_outlive_a_rolled_back_caller_transaction(regenerated_photo):
+    """If the caller's transaction rolls back after a successful run, the old rows are
+    back and so must their files be: they are deleted only on commit."""
+    photo = regenerated_photo
+    storage = Rendition._meta.get_field("file").storage
+    rows_before, ready_before = rendition_state(photo)
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        generate_renditions(photo)
+        raise Abort
+    assert rendition_state(photo) == (rows_before, ready_before)
+    assert all(storage.exists(row["file"]) for row in rows_before)
 
 
 def test_storage_api_only(settings):

@@ -179,10 +179,13 @@ class ArticleViewsMixin:
     def presence_view(self, request, pk):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        article = self._article_for(request, pk, edit=True)
         if request.POST.get("leaving"):
+            # The holder's own release needs only the right to view: a reporter who has
+            # just submitted may no longer edit, yet their notice must go at once.
+            article = self._article_for(request, pk)
             editing.release_presence(article, request.user)
             return JsonResponse({"ok": True})
+        article = self._article_for(request, pk, edit=True)
         editing.mark_presence(article, request.user)
         notices = [
             editing.presence_notice(p) for p in editing.others_editing(article, request.user)

@@ -14,8 +14,10 @@
       const request = ++latest
       const text = slugInput.value.trim() || source.value
       const url = `${slugInput.dataset.slugPreviewUrl}?text=${encodeURIComponent(text)}`
-      const response = await fetch(url, { credentials: "same-origin" })
-      if (!response.ok || request !== latest) return // a newer keystroke's answer wins
+      // Not following redirects: a lost session answers with the login page, not JSON.
+      const response = await fetch(url, { credentials: "same-origin", redirect: "manual" })
+        .catch(() => null)
+      if (!response || !response.ok || request !== latest) return // newer keystroke wins
       const data = await response.json()
       if (request !== latest) return
       note.textContent = data.slug
