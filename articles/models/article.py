@@ -243,6 +243,9 @@ class Article(models.Model):
                 name="article_featured_idx",
                 condition=Q(deleted_at__isnull=True),
             ),
+            # The newest save of any article, whatever its state, is part of the
+            # public pages' validators (articles.conditional): one index probe.
+            models.Index(fields=["updated_at"], name="article_updated_idx"),
         ]
         permissions = [
             ("review_article", _("Được biên tập, chuyển duyệt và trả lại bài")),
