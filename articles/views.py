@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 
+from articles import conditional, seo
 from articles.models import Article, Author, Category, Correction, PreviewLink
 from articles.pagination import page_or_404
 
@@ -11,6 +12,7 @@ HOME_LATEST = 12
 HOME_PER_CATEGORY = 4
 
 
+@conditional.conditional(conditional.public_lists)
 def home(request):
     published = Article.objects.published().latest_first()
     # The newest featured article leads; without one, the newest article.
@@ -36,10 +38,16 @@ def home(request):
     return render(
         request,
         "articles/home.html",
-        {"featured": featured, "latest": latest, "blocks": blocks},
+        {
+            "featured": featured,
+            "latest": latest,
+            "blocks": blocks,
+            "meta": seo.home_meta(request),
+        },
     )
 
 
+@conditional.conditional(conditional.public_lists)
 def category_detail(request, slug):
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
     articles = Article.objects.published().in_category(category).for_listing().latest_first()
@@ -51,10 +59,12 @@ def category_detail(request, slug):
             "category": category,
             "page_obj": page,
             "subcategories": list(category.children.filter(show_in_menu=True)),
+            "meta": seo.category_meta(request, category, page.number),
         },
     )
 
 
+@conditional.conditional(conditional.article_page)
 def article_detail(request, slug, pk):
     article = get_object_or_404(Article.objects.published().for_display(), pk=pk)
     if slug != article.slug:
@@ -66,17 +76,21 @@ def article_detail(request, slug, pk):
         .for_listing()
         .latest_first()[:5]
     )
-    return render(request, "articles/article_detail.html", _article_context(article, related))
+    return render(
+        request, "articles/article_detail.html", _article_context(request, article, related)
+    )
 
 
-def _article_context(article, related=(), preview=None):
+def _article_context(request, article, related=(), preview=None):
+    corrections = list(article.corrections.all())
     return {
         "article": article,
         "lead_photo": article.lead_photo_outside_body,
         "extra_photos": article.photo_uses_outside_body,
-        "corrections": list(article.corrections.all()),
+        "corrections": corrections,
         "related": related,
         "preview": preview,
+        "meta": seo.article_meta(request, article, corrections=corrections, preview=preview),
     }
 
 
@@ -88,7 +102,7 @@ def render_article_preview(request, article, *, revision=None, shared=False):
             setattr(article, name, revision.content.get(name, getattr(article, name)))
     preview = {"revision": revision, "shared": shared}
     response = render(
-        request, "articles/article_detail.html", _article_context(article, preview=preview)
+        request, "articles/article_detail.html", _article_context(request, article, preview=preview)
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -112,11 +126,16 @@ def corrections(request):
     return render(request, "articles/corrections.html", {"page_obj": page})
 
 
+@conditional.conditional(conditional.public_lists)
 def author_detail(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
     articles = Article.objects.published().by_author(author).for_listing().latest_first()
     page = page_or_404(articles, request, count_key=f"author:{author.pk}")
-    return render(request, "articles/author_detail.html", {"author": author, "page_obj": page})
+    return render(
+        request,
+        "articles/author_detail.html",
+        {"author": author, "page_obj": page, "meta": seo.author_meta(request, author, page.number)},
+    )
 
 
 def favicon(request):

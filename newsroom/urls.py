@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import sitemaps
 from articles.views import favicon
 
 admin.site.site_header = "Tòa soạn — Quản trị nội dung"
@@ -10,6 +11,11 @@ admin.site.index_title = "Bàn làm việc"
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    # For crawlers (articles/sitemaps.py).
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.index, name="sitemap_index"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]
