@@ -10,15 +10,17 @@ shows without the URL changing:
 * the newest save of any article, whatever its state — publishing, editing, taking
   down, unpublishing and trashing all save the article, and a removal must not be
   answered with a 304 of a page that still lists it;
-* for an article page: its own save time, its newest correction and the newest
-  publication in its section (the "Cùng chuyên mục" box);
+* for an article page: its own save time, its newest correction, and the ids and
+  times of its section's newest articles (the "Cùng chuyên mục" box);
 * the masthead (site settings, cached) and the deployed templates and code, so a
-  deploy or a new hotline is not hidden behind an old ETag.
+  deploy or a new hotline is not hidden behind an old ETag (these two have no
+  reliable time, so they are in the ETag only).
 
 ETags are weak (the page header shows the current minute, so two 200s for one
 validator need not be byte-identical). Last-Modified is the newest of those times;
 a client sending only If-Modified-Since therefore sees edits, publications and
-removals too, but not a masthead change (it has no timestamp; the ETag covers it).
+removals too, but not a masthead change, a deploy, or a related article taken down
+from an article page's box (the ETag covers those; browsers and caches send both).
 
 Responses get `Cache-Control: no-cache` unless the view set its own: with a
 Last-Modified header and no explicit freshness, browsers would otherwise reuse a
@@ -33,7 +35,7 @@ from functools import cache, wraps
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, Subquery
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
@@ -56,9 +58,12 @@ class Validators:
 
     @property
     def timestamp(self):
-        """Last-Modified as whole seconds (HTTP dates have no fractions), deploys included."""
-        times = [t.timestamp() for t in (self.last_modified,) if t is not None]
-        return int(max([*times, code_version()]))
+        """Last-Modified in whole seconds (HTTP dates have none), or None.
+
+        Data times only: a deploy changes the ETag, not the date (file times can lie,
+        e.g. unpacked from an archive made elsewhere, and would pin the date).
+        """
+        return int(self.last_modified.timestamp()) if self.last_modified else None
 
 
 @cache
@@ -113,34 +118,42 @@ def public_lists(request, *args, **kwargs):
     return Validators(parts=("lists", *row), last_modified=_newest(*row))
 
 
+# The article page's "Cùng chuyên mục" box lists the section's 5 newest other articles;
+# the section's 6 newest (the article itself perhaps among them) cover it.
+SECTION_WINDOW = 6
+
+
 def article_page(request, slug, pk):
-    """Validators of one published article's page; None (no 304) for anything else."""
-    newest_in_section = (
-        Article.objects.published()
-        .filter(category_id=OuterRef("category_id"))
-        .order_by("-published_at")
-        .values("published_at")[:1]
-    )
+    """Validators of one published article's page; None (no 304) for anything else.
+
+    Two queries: the article (its save, publication, newest correction, lead photo's
+    renditions) and the ids and times of its section's newest articles, so a related
+    article published, edited or taken down changes the ETag too.
+    """
     row = (
         Article.objects.published()
         .filter(pk=pk)
-        .annotate(
-            newest_correction=Max("corrections__created_at"),
-            newest_in_section=Subquery(newest_in_section),
-        )
+        .annotate(newest_correction=Max("corrections__created_at"))
         .values_list(
             "slug",
+            "category_id",
             "updated_at",
             "published_at",
             "newest_correction",
-            "newest_in_section",
             "lead_photo__renditions_ready_at",
         )
         .first()
     )
     if row is None or row[0] != slug:
         return None  # the view answers 404 or redirects to the right slug
-    return Validators(parts=("article", *row), last_modified=_newest(*row[1:]))
+    section = list(
+        Article.objects.published()
+        .filter(category_id=row[1])
+        .latest_first()
+        .values_list("pk", "updated_at", "published_at")[:SECTION_WINDOW]
+    )
+    times = [*row[2:], *(t for _, updated, published in section for t in (updated, published))]
+    return Validators(parts=("article", *row, *section), last_modified=_newest(*times))
 
 
 def conditional(validators_for):
@@ -158,7 +171,9 @@ def conditional(validators_for):
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
             validators = validators_for(request, *args, **kwargs)
-            if validators is None:
+            # "If-None-Match: *" asks whether the resource exists at all, which only the
+            # view knows (the list validators are site-wide): let it answer.
+            if validators is None or request.headers.get("If-None-Match", "").strip() == "*":
                 return view(request, *args, **kwargs)
             etag, timestamp = validators.etag, validators.timestamp
             response = get_conditional_response(request, etag=etag, last_modified=timestamp)
@@ -169,7 +184,10 @@ def conditional(validators_for):
             response.headers["ETag"] = etag
             # Replaces the Last-Modified that Feed and the sitemap views set from their
             # items alone, so If-Modified-Since is judged against the same validator.
-            response.headers["Last-Modified"] = http_date(timestamp)
+            if timestamp is not None:
+                response.headers["Last-Modified"] = http_date(timestamp)
+            else:
+                response.headers.pop("Last-Modified", None)
             response.headers.setdefault("Cache-Control", "no-cache")
             return response
 

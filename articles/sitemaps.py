@@ -48,8 +48,11 @@ class PagedSitemap(Sitemap):
     """A sitemap that can tell the index its pages and their lastmod cheaply."""
 
     def pages(self):
-        """[(page number, lastmod or None)] for the index."""
-        return [(number, self.get_latest_lastmod()) for number in self.paginator.page_range]
+        """[(page number, lastmod or None)] for the index; none for an empty section."""
+        paginator = self.paginator
+        if not paginator.count:
+            return []
+        return [(number, self.get_latest_lastmod()) for number in paginator.page_range]
 
 
 class StaticSitemap(PagedSitemap):
