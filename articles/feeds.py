@@ -200,9 +200,28 @@ latest_feed = conditional.conditional(conditional.public_lists)(LatestFeed())
 category_feed = conditional.conditional(conditional.public_lists)(CategoryFeed())
 
 
+@dataclass(frozen=True)
+class FeedLink:
+    name: str
+    path: str
+    url: str  # absolute, to copy into a reader
+    children: tuple = ()
+
+
 def rss_list(request):
     """The feeds readers can subscribe to: the latest news and every section."""
+
+    def link(name, path, children=()):
+        return FeedLink(name, path, seo.absolute(request, path), tuple(children))
+
+    def section_link(category):
+        return link(category.name, reverse("articles:rss_category", args=[category.slug]))
+
     sections = Category.objects.filter(parent__isnull=True).prefetch_related("children")
+    feeds = [link("Tin mới nhất", reverse("articles:rss_latest"))]
+    for section in sections:
+        children = [section_link(child) for child in section.children.all()]
+        feeds.append(link(section.name, section_link(section).path, children))
     site = SiteSettings.load()
     meta = seo.list_meta(
         request,
@@ -210,4 +229,4 @@ def rss_list(request):
         f"Các kênh RSS của {site.site_name}: tin mới nhất và từng chuyên mục.",
         seo.absolute(request, reverse("articles:rss")),
     )
-    return render(request, "articles/rss.html", {"sections": sections, "meta": meta})
+    return render(request, "articles/rss.html", {"feeds": feeds, "meta": meta})

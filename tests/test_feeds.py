@@ -255,7 +255,10 @@ def test_rss_page_lists_every_feed_in_vietnamese(client, section):
         ("Xuất nhập khẩu", "/rss/xuat-nhap-khau.rss"),
         ("Năng lượng", "/rss/nang-luong.rss"),
     ]:
-        assert f'<a href="{path}">{name}</a>' in html
+        assert (
+            f'<a href="{path}">{name}</a><span class="feed-url">http://testserver{path}</span>'
+            in html
+        )
         assert client.get(path).status_code == 200
 
 
