@@ -34,7 +34,7 @@ class CachedCountPaginator(Paginator):
 def page_or_404(queryset, request, *, count_key=None):
     """Page `?page=N` of the list; "abc", "0", "-1" or past the end are 404, not page 1."""
     raw = request.GET.get("page", "1")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is True, int("²") fails
         raise Http404("Trang không tồn tại.")
     try:
         return CachedCountPaginator(queryset, PAGE_SIZE, count_key=count_key).page(int(raw))
