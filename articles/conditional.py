@@ -66,12 +66,21 @@ class Validators:
         return int(self.last_modified.timestamp()) if self.last_modified else None
 
 
-@cache
 def code_version():
     """Newest modification time of the templates, static files and Python code deployed.
 
-    Read once per process; every worker of one deploy sees the same files and agrees.
+    Read once per process (every worker of one deploy sees the same files and agrees);
+    on every request with DEBUG on, where templates are edited under a running server.
     """
+    return _files_mtime() if settings.DEBUG else _deployed_mtime()
+
+
+@cache
+def _deployed_mtime():
+    return _files_mtime()
+
+
+def _files_mtime():
     roots = [Path(settings.BASE_DIR) / "templates", Path(settings.BASE_DIR) / "static"]
     roots.append(Path(__file__).resolve().parent)
     files = (

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
+from articles import conditional
 from articles.models import Article, Correction, SiteSettings
 from tests.factories import (
     EDITOR_IN_CHIEF,
@@ -128,6 +129,14 @@ def test_a_new_hotline_changes_the_etag(client, world):
     site.hotline = "0866.59.4498"
     site.save()
     assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_a_deploy_changes_the_etag_but_not_the_date(client, world, monkeypatch):
+    """New templates or code change the page without any row changing."""
+    etag, modified = validators(client, "/")
+    monkeypatch.setattr(conditional, "_deployed_mtime", lambda: 4_000_000_000.0)
+    assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert client.get("/")["Last-Modified"] == modified
 
 
 def test_wrong_slug_still_redirects_and_404s_stay_404(client, world):
