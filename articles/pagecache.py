@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
 
 from newsroom.db_router import primary_only
 
@@ -39,6 +40,13 @@ CACHEABLE_VIEWS = {
     "articles:detail": (),
     "articles:author": ("page",),
     "articles:corrections": ("page",),
+    "articles:rss": (),
+    "articles:rss_latest": (),
+    "articles:rss_category": (),
+    "sitemap_index": (),
+    "sitemap_section": ("p",),
+    "sitemap_news": (),
+    "robots_txt": (),
 }
 
 STATE_KEY = "pagecache:state"
@@ -142,12 +150,17 @@ def bump(store=None):
 # -- entries ---------------------------------------------------------------------------
 
 
+# Headers of the built response worth keeping with the copy (the rest are set anew).
+KEPT_HEADERS = ("Content-Type", "X-Robots-Tag", "Content-Language")
+
+
 @dataclass
 class Entry:
     generation: int
-    built_at: float
+    built_at: float  # when this copy was made (its lifetime counts from here)
+    modified_at: float  # when its content last changed (Last-Modified)
     content: bytes
-    content_type: str
+    headers: dict
     etag: str
 
 
@@ -161,24 +174,29 @@ def page_key(request, url_name):
 
 
 def _response_from(entry, request, state_label):
-    if _etag_matches(request, entry.etag):
+    """The copy as a response: 304 when the client's copy is this one (its ETag, or a
+    date no older than the build — the copy has not changed since it was built)."""
+    if _not_modified(request, entry):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(entry.content, content_type=entry.content_type)
+        response = HttpResponse(entry.content)
+        for name, value in entry.headers.items():
+            response[name] = value
     response["ETag"] = entry.etag
+    response["Last-Modified"] = http_date(int(entry.modified_at))
     response["X-Page-Cache"] = state_label
-    _public_headers(response)
+    # Short enough for a documented staleness bound in browsers, CDNs and nginx.
+    response["Cache-Control"] = f"public, max-age={settings.PAGE_CACHE_PUBLIC_MAX_AGE}"
     return response
 
 
-def _etag_matches(request, etag):
-    header = request.headers.get("If-None-Match", "")
-    return etag in {tag.strip() for tag in header.split(",")} or header.strip() == "*"
-
-
-def _public_headers(response):
-    # Short enough for a documented staleness bound in browsers, CDNs and nginx.
-    patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_PUBLIC_MAX_AGE)
+def _not_modified(request, entry):
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:  # RFC 9110: If-None-Match wins over If-Modified-Since
+        tags = {tag.strip() for tag in if_none_match.split(",")}
+        return entry.etag in tags or "*" in tags
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and since >= int(entry.modified_at)
 
 
 def _cacheable_response(response):
@@ -273,12 +291,23 @@ class PageCacheMiddleware:
         if not _cacheable_response(response):
             return response
         content = response.content
+        etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+        now = time.time()
+        if stale is not None and stale.etag == etag:
+            modified_at = stale.modified_at  # the same content: unchanged since then
+        elif stale is not None:
+            # HTTP dates have whole seconds: a change within the same second as the
+            # previous copy must still be newer for If-Modified-Since.
+            modified_at = max(now, int(stale.modified_at) + 1)
+        else:
+            modified_at = now
         entry = Entry(
             generation=state.generation,
-            built_at=time.time(),
+            built_at=now,
+            modified_at=modified_at,
             content=content,
-            content_type=response["Content-Type"],
-            etag='"' + hashlib.sha256(content).hexdigest()[:32] + '"',
+            headers={name: response[name] for name in KEPT_HEADERS if name in response},
+            etag=etag,
         )
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_STALE_SECONDS)
         return _response_from(entry, request, "MISS")

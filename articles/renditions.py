@@ -298,7 +298,7 @@ def rendition_index(renditions):
     for rendition in sorted(renditions, key=lambda r: (r.width or 0, r.kind)):
         family = family_of(rendition.kind)
         index.setdefault(family, {}).setdefault(rendition.format, []).append(
-            [rendition.width, rendition.height, rendition.file.name]
+            [rendition.width, rendition.height, rendition.file.name, rendition.size_bytes]
         )
     return index
 
@@ -328,6 +328,7 @@ class Candidate:
     url: str
     width: int
     height: int
+    size_bytes: int
 
 
 def _candidates(photo, family, fmt):
@@ -335,7 +336,7 @@ def _candidates(photo, family, fmt):
     stored index (no query, no rows)."""
     storage = Rendition._meta.get_field("file").storage
     rows = (photo.rendition_index or {}).get(family, {}).get(fmt, [])
-    return [Candidate(storage.url(name), width, height) for width, height, name in rows]
+    return [Candidate(storage.url(name), width, height, size) for width, height, name, size in rows]
 
 
 def picture_for(photo, family=ORIGINAL):
@@ -361,6 +362,11 @@ def picture_for(photo, family=ORIGINAL):
 
 def _srcset(candidates):
     return ", ".join(f"{c.url} {c.width}w" for c in candidates)
+
+
+def largest_rendition(photo, family, fmt=JPEG):
+    """The widest stored rendition of a family and format, or None."""
+    return next(reversed(_candidates(photo, family, fmt)), None)
 
 
 def og_rendition(photo):

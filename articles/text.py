@@ -85,3 +85,17 @@ def article_datetime(moment: datetime) -> str:
     """Article publish time: "18:35 | 18/06/2020" in the site's time zone."""
     local = timezone.localtime(moment)
     return f"{local:%H:%M | %d/%m/%Y}"
+
+
+# Characters XML 1.0 cannot carry at all, not even escaped: C0 controls other than tab,
+# line feed and carriage return, lone surrogates, U+FFFE and U+FFFF.
+XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """Text safe to put in an XML document (feeds, sitemaps): forbidden characters dropped.
+
+    Titles and sapos can carry stray control characters pasted from Word; one of them
+    would make the whole feed unparseable (or make Django's feed writer raise).
+    """
+    return XML_FORBIDDEN.sub("", value)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from articles import editor, views
+from articles import editor, feeds, views
 
 app_name = "articles"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("tac-gia/<slug:slug>/", views.author_detail, name="author"),
     path("cai-chinh/", views.corrections, name="corrections"),
     path("xem-truoc/<str:token>/", views.shared_preview, name="shared_preview"),
+    # RSS (articles/feeds.py); "rss" and "tin-moi-nhat" are reserved category slugs.
+    path("rss/", feeds.rss_list, name="rss"),
+    path("rss/tin-moi-nhat.rss", feeds.latest_feed, name="rss_latest"),
+    path("rss/<slug:slug>.rss", feeds.category_feed, name="rss_category"),
     # /<slug>-<id>.html; the slug part is free text so an old or mangled one redirects.
     re_path(r"^(?P<slug>[^/]*?)-(?P<pk>[0-9]{1,18})\.html$", views.article_detail, name="detail"),
     path("<slug:slug>/", views.category_detail, name="category"),

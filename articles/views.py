@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 
+from articles import seo
 from articles.context_processors import menu_sections
 from articles.models import Article, Author, Category, Correction, PreviewLink
 from articles.pagination import page_or_404
@@ -41,6 +42,7 @@ def home(request):
             "featured": cards.get(lead_id),
             "latest": [cards[pk] for pk in latest_ids],
             "blocks": blocks,
+            "meta": seo.home_meta(request),
         },
     )
 
@@ -56,6 +58,7 @@ def category_detail(request, slug):
             "category": category,
             "page_obj": page,
             "subcategories": list(category.children.filter(show_in_menu=True)),
+            "meta": seo.category_meta(request, category, page.number),
         },
     )
 
@@ -71,17 +74,21 @@ def article_detail(request, slug, pk):
         .for_listing()
         .latest_first()[:5]
     )
-    return render(request, "articles/article_detail.html", _article_context(article, related))
+    return render(
+        request, "articles/article_detail.html", _article_context(request, article, related)
+    )
 
 
-def _article_context(article, related=(), preview=None):
+def _article_context(request, article, related=(), preview=None):
+    corrections = list(article.corrections.all())
     return {
         "article": article,
         "lead_photo": article.lead_photo_outside_body,
         "extra_photos": article.photo_uses_outside_body,
-        "corrections": list(article.corrections.all()),
+        "corrections": corrections,
         "related": related,
         "preview": preview,
+        "meta": seo.article_meta(request, article, corrections=corrections, preview=preview),
     }
 
 
@@ -93,7 +100,7 @@ def render_article_preview(request, article, *, revision=None, shared=False):
             setattr(article, name, revision.content.get(name, getattr(article, name)))
     preview = {"revision": revision, "shared": shared}
     response = render(
-        request, "articles/article_detail.html", _article_context(article, preview=preview)
+        request, "articles/article_detail.html", _article_context(request, article, preview=preview)
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -124,7 +131,11 @@ def author_detail(request, slug):
     author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
     articles = Article.objects.published().by_author(author).for_listing().latest_first()
     page = page_or_404(articles, request, count_key=f"author:{author.pk}")
-    return render(request, "articles/author_detail.html", {"author": author, "page_obj": page})
+    return render(
+        request,
+        "articles/author_detail.html",
+        {"author": author, "page_obj": page, "meta": seo.author_meta(request, author, page.number)},
+    )
 
 
 def favicon(request):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import sitemaps
 from articles.admin.view_on_site import view_on_site
 from articles.views import favicon
 
@@ -13,6 +14,11 @@ urlpatterns = [
     path("favicon.ico", favicon),
     # Ahead of the admin's own unguarded shortcut at the same address.
     path("admin/r/<int:content_type_id>/<path:object_id>/", view_on_site),
+    # For crawlers (articles/sitemaps.py).
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.index, name="sitemap_index"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap_news"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]

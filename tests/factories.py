@@ -213,3 +213,33 @@ def database_state():
         EditPresence,
     ]
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+
+
+def make_hidden_articles(category, authors=(), photo=None):
+    """One article in each state readers must never see, by kind; titles start "ẨN".
+
+    Draft, submitted, returned, unpublished (back to review after publication, with a
+    past publish time), scheduled (due in two hours), taken down, and trashed while
+    still marked published. Each has a byline and the lead photo, so the author or the
+    photo alone cannot leak it.
+    """
+    past = timezone.now() - timedelta(hours=3)
+    kinds = {
+        "draft": {"status": Article.Status.DRAFT},
+        "submitted": {"status": Article.Status.SUBMITTED},
+        "returned": {"status": Article.Status.RETURNED},
+        "unpublished": {"status": Article.Status.EDITED, "published_at": past},
+        "scheduled": {"published_at": timezone.now() + timedelta(hours=2)},
+        "taken_down": {"status": Article.Status.TAKEN_DOWN, "published_at": past},
+        "trashed": {"published_at": past, "deleted_at": timezone.now()},
+    }
+    return {
+        kind: make_article(
+            title=f"ẨN {kind} không được lộ",
+            category=category,
+            authors=authors,
+            lead_photo=photo,
+            **fields,
+        )
+        for kind, fields in kinds.items()
+    }

@@ -203,7 +203,9 @@ def test_pagination_twenty_per_page(client, forty_five_articles):
     assert "Tin kinh tế số 44<" in page3
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "4", "99999999999999999999", "1.5", ""])
+@pytest.mark.parametrize(
+    "page", ["0", "-1", "abc", "4", "99999999999999999999", "1.5", "", "²", "①", "٣"]
+)
 def test_bad_page_numbers_are_404(client, forty_five_articles, page):
     """A page that is not a positive integer, or is past the end, is 404 (never 500)."""
     response = client.get(forty_five_articles.get_absolute_url(), {"page": page})

@@ -19,7 +19,7 @@ def fill_index(apps, schema_editor):
                 else (kind.rsplit("-", 1)[0])
             )
             index.setdefault(family, {}).setdefault(rendition.format, []).append(
-                [rendition.width, rendition.height, rendition.file.name]
+                [rendition.width, rendition.height, rendition.file.name, rendition.size_bytes]
             )
         Photo.objects.filter(pk=photo.pk).update(rendition_index=index)
 

@@ -287,6 +287,9 @@ class Article(models.Model):
                 name="article_featured_idx",
                 condition=Q(deleted_at__isnull=True),
             ),
+            # The newsroom's lists (admin change list, queues) show the most recently
+            # changed articles first.
+            models.Index(fields=["updated_at"], name="article_updated_idx"),
         ]
         constraints = [
             # Every way an article becomes public records when (the retention guard

@@ -16,6 +16,7 @@ RESERVED_SLUGS = frozenset(
         "tac-gia",
         "tim-kiem",
         "rss",
+        "tin-moi-nhat",  # not a first segment, but /rss/tin-moi-nhat.rss is the latest news
         "feeds",
         "api",
         "cai-chinh",

@@ -19,8 +19,9 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles import seo
 from articles.models import Photo
-from articles.renditions import ORIGINAL, og_rendition, picture_for
+from articles.renditions import ORIGINAL, picture_for
 from articles.text import parse_number
 
 register = template.Library()
@@ -64,25 +65,11 @@ def picture(photo, role="figure", *, lazy=True, alt=None):
     }
 
 
-@dataclass(frozen=True)
-class OpenGraphImage:
-    url: str
-    width: int | None
-    height: int | None
-
-
 @register.simple_tag(takes_context=True)
 def og_image(context, photo):
     """The photo's 1200×630 JPEG for link previews (the original file until renditions
-    exist), with an absolute URL: scheme and host of the request, unless the storage
-    already gives absolute URLs (a CDN)."""
-    rendition = og_rendition(photo)
-    if rendition is not None:
-        url, width, height = rendition.url, rendition.width, rendition.height
-    else:
-        url, width, height = photo.image.url, photo.width, photo.height
-    request = context.get("request")
-    return OpenGraphImage(request.build_absolute_uri(url) if request else url, width, height)
+    exist), with an absolute URL: see articles.seo.og_image, which page meta uses."""
+    return seo.og_image(photo, context["request"])
 
 
 # --- Body images ----------------------------------------------------------------------
