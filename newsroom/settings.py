@@ -158,12 +158,16 @@ CKEDITOR_CONFIGS = {
         "format_tags": "p;h2;h3;h4",
         "extraPlugins": "image2,uploadimage",
         "removePlugins": "image,exportpdf,flash,iframe,forms,smiley,about,scayt,wsc",
-        "image2_captionedClass": "image",
-        "image2_alignClasses": ["image-left", "image-center", "image-right"],
+        # The content filter (`allowedContent`) and image2's classes are set by
+        # articles.editor.NewsroomEditorWidget from articles.richtext's allowlist, so
+        # the editor keeps exactly what the server keeps.
+        # CKEditor's own content styles, then how our alignment classes look.
+        "contentsCss": [
+            CKEDITOR_BASEPATH + "contents.css",
+            STATIC_URL + "articles/editor-content.css",
+        ],
         "pasteFromWordRemoveFontStyles": True,
         "pasteFromWordRemoveStyles": True,
-        "disallowedContent": "*[on*]; *{*}(*); script; iframe; style",
-        "extraAllowedContent": "p{text-align}; h2{text-align}; h3{text-align}; h4{text-align}",
         # Keep Vietnamese letters as letters ("sâu", not "s&acirc;u") in the source view.
         "entities": False,
         "height": 480,
