@@ -29,7 +29,12 @@ class ArticleEvent(models.Model):
         "revoke_preview_link": _("Thu hồi liên kết xem trước"),
     }
 
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="events")
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người thực hiện"),
@@ -61,7 +66,10 @@ class ArticleRevision(models.Model):
     """A snapshot of the editable content after a save; nothing written is ever lost."""
 
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="revisions"
+        "articles.Article",
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="revisions",
     )
     number = models.PositiveIntegerField(_("số phiên bản"))
     content = models.JSONField(_("nội dung"))
