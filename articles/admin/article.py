@@ -276,6 +276,26 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or obj.can_delete(request.user))
 
+    # Inputs of the form itself (the version check, the next step of the chain): they
+    # mean nothing on the read-only view of an article the user may not edit, where
+    # Django would show them as "Workflow reason: None".
+    FORM_ONLY_FIELDS = {"base_version", "workflow_reason", "publish_at"}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f not in self.FORM_ONLY_FIELDS],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
         return type(form_class.__name__, (form_class,), {"user": request.user})
