@@ -160,7 +160,10 @@ CKEDITOR_CONFIGS = {
         ],
         "format_tags": "p;h2;h3;h4",
         "extraPlugins": "image2,uploadimage",
-        "removePlugins": "image,exportpdf,flash,iframe,forms,smiley,about,scayt,wsc",
+        # elementspath would show raw tag names ("body p", "table thành phần") under
+        # the editing area.
+        "removePlugins": "image,exportpdf,flash,iframe,forms,smiley,about,scayt,wsc,"
+        "elementspath",
         # The content filter (`allowedContent`) and image2's classes are set by
         # articles.editor.NewsroomEditorWidget from articles.richtext's allowlist, so
         # the editor keeps exactly what the server keeps.
@@ -171,6 +174,10 @@ CKEDITOR_CONFIGS = {
         ],
         "pasteFromWordRemoveFontStyles": True,
         "pasteFromWordRemoveStyles": True,
+        # What screen readers and the editing area's tooltip call the editor (CKEditor
+        # would say "Rich Text Editor, id_body").
+        "applicationTitle": "Trình soạn thảo nội dung bài",
+        "title": "Nội dung bài viết",
         # Keep Vietnamese letters as letters ("sâu", not "s&acirc;u") in the source view.
         "entities": False,
         "height": 480,

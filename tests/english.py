@@ -44,6 +44,7 @@ ENGLISH_PHRASES = [
     "widget", "Click and drag", "Press", "Notification", "Uploading", "Upload aborted",
     "File successfully", "Column Header", "Row Header", "height unit", "Block Quote",
     "Numbered List", "Bulleted List", "Justify", "Remove Format", "Keyboard", "Help",
+    "body", "table",  # tag names in CKEditor's element path
 ]  # fmt: skip
 
 # Attributes a browser shows (tooltips, placeholders) or reads aloud.

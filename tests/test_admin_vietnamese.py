@@ -436,3 +436,44 @@ def test_every_registered_model_has_a_vietnamese_name():
     for model in list(admin.site._registry) + [get_user_model()]:
         for name in (model._meta.verbose_name, model._meta.verbose_name_plural):
             assert english_in_text(str(name)) == [], model
+
+
+class _ColumnHeaders(HTMLParser):
+    """The column headers of the change list's table (#result_list)."""
+
+    def __init__(self):
+        super().__init__()
+        self.headers, self._table, self._in = [], False, False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "table" and attributes.get("id") == "result_list":
+            self._table = True
+        elif tag == "th" and self._table and attributes.get("scope") == "col":
+            self._in = True
+            self.headers.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "th":
+            self._in = False
+        elif tag == "table":
+            self._table = False
+
+    def handle_data(self, data):
+        if self._in:
+            self.headers[-1] += data.strip()
+
+
+def test_change_list_columns_have_distinct_names(newsroom):
+    """No list shows two columns under the same name (the photo library once had "Ảnh"
+    over the thumbnail and over the caption)."""
+    client = Client()
+    client.force_login(newsroom["users"][SUPERUSER])
+    for model in admin.site._registry:
+        info = model._meta.app_label, model._meta.model_name
+        response = client.get(reverse("admin:{}_{}_changelist".format(*info)))
+        parser = _ColumnHeaders()
+        parser.feed(response.content.decode())
+        headers = [header.lower() for header in parser.headers if header]
+        assert headers, model
+        assert len(headers) == len(set(headers)), (model, headers)

@@ -96,7 +96,9 @@ class CorrectionInline(admin.StackedInline):
 class ArticleForm(SlugCleaningForm):
     """The article form, with the optimistic-concurrency version and workflow inputs."""
 
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base_version = forms.IntegerField(
+        label=_("phiên bản đang sửa"), widget=forms.HiddenInput, required=False
+    )
     workflow_reason = forms.CharField(
         label=_("Lý do / ghi chú cho bước tiếp theo"),
         required=False,
