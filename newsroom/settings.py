@@ -162,8 +162,7 @@ CKEDITOR_CONFIGS = {
         "extraPlugins": "image2,uploadimage",
         # elementspath would show raw tag names ("body p", "table thành phần") under
         # the editing area.
-        "removePlugins": "image,exportpdf,flash,iframe,forms,smiley,about,scayt,wsc,"
-        "elementspath",
+        "removePlugins": "image,exportpdf,flash,iframe,forms,smiley,about,scayt,wsc,elementspath",
         # The content filter (`allowedContent`) and image2's classes are set by
         # articles.editor.NewsroomEditorWidget from articles.richtext's allowlist, so
         # the editor keeps exactly what the server keeps.

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from articles import richtext
 from articles.demo_content import ARTICLES
-from articles.models import Article, Photo
+from articles.models import Article
 from articles.richtext import sanitize_html
 from tests.browser import BROWSER_TEST_MARKS, PASSWORD, log_in, wait_for_editor
 from tests.factories import EDITOR_IN_CHIEF, make_category, make_photo, make_user
@@ -112,7 +112,8 @@ class _Figures(HTMLParser):
         elif self._figure is not None:
             if tag == "img":
                 self._figure["img"].append(attributes.get("src"))
-            self._in.append((tag, attributes.get("class")))
+            elif tag not in {"br", "hr"}:  # void elements never close
+                self._in.append((tag, attributes.get("class")))
 
     def handle_endtag(self, tag):
         if tag == "figure":
@@ -346,4 +347,3 @@ def test_editor_filter_allows_exactly_what_the_server_keeps(page, live_server):
         ).strip()
         == "<p><strong>đậm</strong> <em>nghiêng</em></p>"
     )
-    assert Photo.objects.count() == 0
