@@ -2,6 +2,11 @@
 
 Both go through the photo library: an uploaded image becomes a `Photo` (checked and
 re-encoded by `articles.images`), and "Duyệt ảnh trên máy chủ" lists library photos.
+
+The editor's content filter is built from the server's allowlist (`articles.richtext`),
+and our small CKEditor plugin (static/articles/ckeditor-newsroom/plugin.js) lets
+image2's caption keep the photo credit and supplies the Vietnamese labels CKEditor's
+own `vi` language file lacks.
 """
 
 import re
@@ -12,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import photo_library
+from articles import photo_library, richtext
 from articles.images import clean_image
 from articles.models import Photo
 from articles.renditions import generate_renditions
@@ -30,9 +36,22 @@ _FUNC_NUM = re.compile(r"[0-9]{1,9}")
 class NewsroomEditorWidget(CKEditorWidget):
     """CKEditor with the newsroom toolbar, uploading images into the photo library."""
 
+    plugin = "articles/ckeditor-newsroom/plugin.js"
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("config_name", "newsroom")
         super().__init__(*args, **kwargs)
+        # Exactly what the server keeps: what the editor drops would be lost on the next
+        # save, what the server drops would vanish after the editor showed it.
+        self.config["allowedContent"] = richtext.editor_allowed_content()
+        self.config["newsroomCaptionContent"] = richtext.editor_allowed_content(
+            richtext.CAPTION_TAGS
+        )
+        self.config["image2_captionedClass"] = richtext.CAPTIONED_CLASS
+        self.config["image2_alignClasses"] = list(richtext.ALIGN_CLASSES)
+        self.config["extraPlugins"] = ",".join(
+            [*filter(None, self.config.get("extraPlugins", "").split(",")), "newsroom"]
+        )
         upload_url = reverse_lazy("articles:editor_upload")
         self.config["filebrowserUploadUrl"] = upload_url
         self.config["filebrowserImageUploadUrl"] = upload_url
@@ -44,6 +63,12 @@ class NewsroomEditorWidget(CKEditorWidget):
         browse_url = reverse_lazy("articles:editor_browse")
         self.config["filebrowserBrowseUrl"] = browse_url
         self.config["filebrowserImageBrowseUrl"] = browse_url
+
+    def get_context(self, name, value, attrs):
+        # Resolved per render: with the manifest storage the file name carries a hash.
+        directory, _slash, filename = static(self.plugin).rpartition("/")
+        self.external_plugin_resources = [("newsroom", directory + "/", filename)]
+        return super().get_context(name, value, attrs)
 
     @property
     def media(self):

@@ -1,7 +1,12 @@
-"""Server-side sanitising of article bodies.
+"""Server-side sanitising of article bodies, and the editor's matching content filter.
 
 CKEditor's content filter runs only in the browser; anything can be POSTed to
-the admin. This allowlist matches what our toolbar produces and nothing more.
+the admin. This allowlist is exactly what our toolbar produces and nothing more,
+and it is the one place that says so: `editor_allowed_content()` turns it into
+CKEditor's Advanced Content Filter rules, so the editor keeps every element,
+attribute and class the server keeps. If the two disagreed, opening and saving an
+article would silently rewrite it (a captioned image once became
+`<p><img></p><p>caption</p>` on the second save).
 """
 
 import re
@@ -13,10 +18,10 @@ from django.conf import settings
 from articles.text import nfc
 
 ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
+    "p", "br", "h2", "h3", "h4", "strong", "em", "u", "s", "sub", "sup",
     "a", "ul", "ol", "li", "blockquote", "hr",
-    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
-    "figure", "figcaption", "img", "span",
+    "table", "caption", "thead", "tbody", "tr", "th", "td",
+    "figure", "figcaption", "img", "div", "span",
 }  # fmt: skip
 
 ALLOWED_ATTRIBUTES = {
@@ -31,13 +36,30 @@ ALLOWED_ATTRIBUTES = {
     "h4": {"style"},
 }
 
-# image2 marks captioned images and their alignment with classes.
+# The classes our markup uses. image2 (config `image2_captionedClass` and
+# `image2_alignClasses` in settings) marks a captioned image `figure.image`, aligns
+# captioned images with `figure.image-left/right` and uncaptioned ones with
+# `img.image-left/right`, and centres them in `div.image-center` (captioned) or
+# `p.image-center` (uncaptioned). The server adds `span.photo-credit` inside a
+# figcaption (`photo_library.add_library_credits`).
+CAPTIONED_CLASS = "image"
+ALIGN_CLASSES = ("image-left", "image-center", "image-right")
+CREDIT_CLASS = "photo-credit"
 ALLOWED_CLASSES = {
-    "figure": {"image", "image-left", "image-center", "image-right"},
-    "span": {"photo-credit"},
+    "figure": {CAPTIONED_CLASS, "image-left", "image-right"},
+    "img": {"image-left", "image-right"},
+    "div": {"image-center"},
+    "p": {"image-center"},
+    "span": {CREDIT_CLASS},
 }
 
+# Inside image2's caption (a nested editable with its own, stricter filter).
+CAPTION_TAGS = {"br", "strong", "em", "u", "s", "sub", "sup", "a", "span"}
+
 URL_SCHEMES = {"http", "https", "mailto"}
+
+# The only style the server keeps (on the attributes above that allow "style").
+ALLOWED_STYLES = {"text-align"}
 
 _TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify)\s*;?\s*$", re.I)
 _DIGITS = re.compile(r"^\d{1,5}$")
@@ -64,6 +86,10 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Keep only harmless values of the attributes the allowlist lets through."""
     if tag == "img" and attribute == "src":
         return value if is_own_media(value.strip()) else None
+    if attribute == "class":
+        # nh3 would leave `class=""` behind; the editor drops that, so drop it here too.
+        kept = [name for name in value.split() if name in ALLOWED_CLASSES.get(tag, ())]
+        return " ".join(kept) or None
     if attribute == "style":
         match = _TEXT_ALIGN.match(value)
         return f"text-align: {match.group(1).lower()}" if match else None
@@ -122,3 +148,29 @@ def _drop_images_without_source(html: str) -> str:
         offset = line_starts[line - 1] + column
         html = html[:offset] + html[offset + length :]
     return html
+
+
+def _acf_rule(tag: str) -> str:
+    """One CKEditor ACF rule, `tag[attributes]{styles}(classes)`, none of them required.
+
+    `rel` is not listed: the server sets it on every link whatever the editor sends.
+    """
+    attributes = ALLOWED_ATTRIBUTES.get(tag, set())
+    rule = tag
+    if attributes - {"style"}:
+        rule += "[" + ",".join(sorted(attributes - {"style"})) + "]"
+    if "style" in attributes:
+        rule += "{" + ",".join(sorted(ALLOWED_STYLES)) + "}"
+    if tag in ALLOWED_CLASSES:
+        rule += "(" + ",".join(sorted(ALLOWED_CLASSES[tag])) + ")"
+    return rule
+
+
+def editor_allowed_content(tags=None) -> str:
+    """CKEditor's `allowedContent` for exactly the server's allowlist (or the `tags`
+    subset of it), e.g. "a[href,target,title]; br; …; span(photo-credit)".
+
+    A rules string, never `true`: the filter stays on (see STACK-NOTES on
+    CVE-2024-24815), and toolbar features whose markup is not listed disappear.
+    """
+    return "; ".join(_acf_rule(tag) for tag in sorted(ALLOWED_TAGS if tags is None else tags))

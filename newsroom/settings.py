@@ -135,6 +135,9 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+# Our own Vietnamese for what Django's "vi" catalogues lack or word badly; the compiled
+# .mo files are committed, so no gettext tools are needed to run the site.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_TZ = True
 
@@ -211,13 +214,23 @@ CKEDITOR_CONFIGS = {
         ],
         "format_tags": "p;h2;h3;h4",
         "extraPlugins": "image2,uploadimage",
-        "removePlugins": "image,exportpdf,flash,iframe,forms,smiley,about,scayt,wsc",
-        "image2_captionedClass": "image",
-        "image2_alignClasses": ["image-left", "image-center", "image-right"],
+        # elementspath would show raw tag names ("body p", "table thành phần") under
+        # the editing area.
+        "removePlugins": "image,exportpdf,flash,iframe,forms,smiley,about,scayt,wsc,elementspath",
+        # The content filter (`allowedContent`) and image2's classes are set by
+        # articles.editor.NewsroomEditorWidget from articles.richtext's allowlist, so
+        # the editor keeps exactly what the server keeps.
+        # CKEditor's own content styles, then how our alignment classes look.
+        "contentsCss": [
+            CKEDITOR_BASEPATH + "contents.css",
+            STATIC_URL + "articles/editor-content.css",
+        ],
         "pasteFromWordRemoveFontStyles": True,
         "pasteFromWordRemoveStyles": True,
-        "disallowedContent": "*[on*]; *{*}(*); script; iframe; style",
-        "extraAllowedContent": "p{text-align}; h2{text-align}; h3{text-align}; h4{text-align}",
+        # What screen readers and the editing area's tooltip call the editor (CKEditor
+        # would say "Rich Text Editor, id_body").
+        "applicationTitle": "Trình soạn thảo nội dung bài",
+        "title": "Nội dung bài viết",
         # Keep Vietnamese letters as letters ("sâu", not "s&acirc;u") in the source view.
         "entities": False,
         "height": 480,

@@ -1,8 +1,10 @@
 import os
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test import override_settings
@@ -44,6 +46,23 @@ def postgres_only(db):
     """
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
+
+
+SAMPLE_ARTICLE = "000_c36ee073a1ea6b8a.txt"
+
+
+@pytest.fixture
+def sample_path():
+    """The sample article the import format was written for, in `shared/seeds/` next to
+    the checkout (or next to any folder above it, so git worktrees find it too)."""
+    base = Path(settings.BASE_DIR)
+    for folder in (base, *base.parents):
+        path = folder / "shared" / "seeds" / SAMPLE_ARTICLE
+        if path.is_file():
+            return path
+    if IN_CI:
+        pytest.fail(f"the sample article shared/seeds/{SAMPLE_ARTICLE} is required in CI")
+    pytest.skip(f"sample article shared/seeds/{SAMPLE_ARTICLE} not found above {base}")
 
 
 def chromium_path():

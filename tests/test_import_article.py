@@ -2,7 +2,6 @@
 
 import html
 import io
-import os
 import re
 import unicodedata
 from datetime import UTC, datetime
@@ -18,7 +17,6 @@ from articles.importer import ImportFailed, PhotoSlot, looks_like_photo_name, pa
 from articles.models import Article, ArticlePhoto, Author, Photo
 from tests.factories import image_bytes, make_article, make_author, make_category
 
-SAMPLE_NAME = "000_c36ee073a1ea6b8a.txt"
 SAMPLE_URL = "/nganh-cong-thuong-tinh-thanh-hoa-day-manh-phong-trao-thi-dua-yeu-nuoc-139085.html"
 SAMPLE_CAPTION = "9 tập thể và các cá nhân điển hình tiên tiến đã được biểu dương, khen thưởng"
 
@@ -62,16 +60,6 @@ def _import(*args):
 def _body_paragraph(text):
     """A paragraph as the sanitiser serialises it (it escapes &, < and >, not quotes)."""
     return f"<p>{html.escape(text, quote=False)}</p>"
-
-
-@pytest.fixture
-def sample_path():
-    path = Path(settings.BASE_DIR).parent / "shared" / "seeds" / SAMPLE_NAME
-    if not path.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"the sample article {path} is required in CI")
-        pytest.skip(f"sample article not found at {path}")
-    return path
 
 
 # --- The sample, end to end ------------------------------------------------------------

@@ -21,26 +21,30 @@ from articles.richtext import sanitize_html
 # -- the reviewed allowlist (what CKEditor's toolbar produces) --
 
 EXPECTED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
+    "p", "br", "h2", "h3", "h4", "strong", "em", "u", "s", "sub", "sup",
     "a", "ul", "ol", "li", "blockquote", "hr",
-    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
-    "figure", "figcaption", "img", "span",
+    "table", "caption", "thead", "tbody", "tr", "th", "td",
+    "figure", "figcaption", "img", "div", "span",
 }  # fmt: skip
 EXPECTED_ATTRIBUTES = {
     "a": {"href", "title", "target", "rel"},  # rel is always set to "noopener noreferrer"
-    "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "scope", "style"},
     "td": {"colspan", "rowspan", "style"},
     "table": {"summary"},
-    "p": {"style"},
     "h2": {"style"},
     "h3": {"style"},
     "h4": {"style"},
     "figure": {"class"},
+    "img": {"src", "alt", "width", "height", "class"},
+    "div": {"class"},
+    "p": {"style", "class"},
     "span": {"class"},
 }
 EXPECTED_CLASSES = {
-    "figure": {"image", "image-left", "image-center", "image-right"},
+    "figure": {"image", "image-left", "image-right"},
+    "img": {"image-left", "image-right"},
+    "div": {"image-center"},
+    "p": {"image-center"},
     "span": {"photo-credit"},
 }
 URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
@@ -355,7 +359,7 @@ ATTRIBUTE_PROBES = {
     "scope": "col",
     "summary": "Bảng giá",
     "style": "text-align: center",
-    "class": "image photo-credit",
+    "class": "image image-left image-center photo-credit evil",  # one valid class per tag
     "id": "muc-1",
     "name": "muc",
     "lang": "vi",

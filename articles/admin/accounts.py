@@ -1,10 +1,15 @@
-"""Newsroom accounts: whoever manages them cannot grant more than they hold.
+"""Newsroom accounts: whoever manages them cannot grant more than they hold, in Vietnamese.
 
 Django's stock user admin lets anyone with `change_user` tick "superuser", give any
 permission or group and set any password, the superuser's included. Here a manager
 who is not a superuser sees no superuser flag and no per-user permissions, may only
 give groups whose permissions they hold themselves, and cannot change, delete or
 reset the password of an account that holds more than they do.
+
+Django stores each permission's name in English when it creates it ("Can add log
+entry"), so the pickers show a Vietnamese label built from the permission's action and
+the model's translated name; delete confirmations leave out the rows of Django's link
+tables ("User-group relationship: User_groups object (1)"), which go with the account.
 """
 
 from django.contrib import admin
@@ -12,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Count, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.common import AsciiIdMixin
@@ -75,7 +81,67 @@ def grantable_permissions(manager):
     return permissions.filter(condition)
 
 
-class NewsroomUserAdmin(AsciiIdMixin, UserAdmin):
+# Django's default permissions, by the prefix of their codename.
+DEFAULT_ACTIONS = {
+    "add": _("Được thêm"),
+    "change": _("Được sửa"),
+    "delete": _("Được xóa"),
+    "view": _("Được xem"),
+}
+
+
+def permission_label(permission):
+    """ "Tòa soạn | bài viết | Được sửa bài viết": the content type as Django shows it,
+    then the permission, translated when it is one of Django's default four (custom
+    permissions are named in Vietnamese where they are declared)."""
+    name = permission.name
+    action, _sep, model_name = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if action in DEFAULT_ACTIONS and model is not None and model._meta.model_name == model_name:
+        name = f"{DEFAULT_ACTIONS[action]} {model._meta.verbose_name}"
+    return f"{permission.content_type} | {name}"
+
+
+def _link_tables():
+    user_model = get_user_model()
+    return [
+        user_model.groups.through,
+        user_model.user_permissions.through,
+        Group.permissions.through,
+    ]
+
+
+def _without(nested, prefixes):
+    """The admin's nested list of deleted objects without the rows starting with
+    `prefixes` (and without lists left empty)."""
+    kept = []
+    for item in nested:
+        if isinstance(item, list):
+            item = _without(item, prefixes)
+            if item:
+                kept.append(item)
+        elif not str(item).startswith(prefixes):
+            kept.append(item)
+    return kept
+
+
+class AccountsAdminMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.name in {"permissions", "user_permissions"}:
+            field.label_from_instance = permission_label
+        return field
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        tables = _link_tables()
+        prefixes = tuple(f"{capfirst(table._meta.verbose_name)}: " for table in tables)
+        plurals = {str(table._meta.verbose_name_plural) for table in tables}
+        counts = {name: count for name, count in counts.items() if str(name) not in plurals}
+        return _without(deleted, prefixes), counts, perms_needed, protected
+
+
+class NewsroomUserAdmin(AsciiIdMixin, AccountsAdminMixin, UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active",
                     "role_names"]  # fmt: skip
 
@@ -113,7 +179,7 @@ class NewsroomUserAdmin(AsciiIdMixin, UserAdmin):
         return allowed and (obj is None or not outranks(obj, request.user))
 
 
-class NewsroomGroupAdmin(AsciiIdMixin, GroupAdmin):
+class NewsroomGroupAdmin(AsciiIdMixin, AccountsAdminMixin, GroupAdmin):
     """Roles: a non-superuser may not widen a role beyond what they hold."""
 
     list_display = ["name", "member_count"]

@@ -105,7 +105,9 @@ class CorrectionInline(admin.StackedInline):
 class ArticleForm(SlugCleaningForm):
     """The article form, with the optimistic-concurrency version and workflow inputs."""
 
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    base_version = forms.IntegerField(
+        label=_("phiên bản đang sửa"), widget=forms.HiddenInput, required=False
+    )
     workflow_reason = forms.CharField(
         label=_("Lý do / ghi chú cho bước tiếp theo"),
         required=False,
@@ -310,15 +312,23 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
             return queryset.filter(pk=pk).first()
         return super().get_object(request, str(pk), from_field)
 
+    # Inputs of the form itself (the version check, the next step of the chain): they
+    # mean nothing on the read-only view of an article the user may not edit, where
+    # Django would show them as "Workflow reason: None".
+    FORM_ONLY_FIELDS = {"base_version", "workflow_reason", "publish_at"}
+    # What only those who may publish set: the rest of the newsroom does not see them.
+    PUBLISHER_FIELDS = {"is_featured", "publish_at"}
+
     def get_fieldsets(self, request, obj=None):
         """Fields a role cannot use are not on its form, so a forged POST sets nothing."""
-        fieldsets = super().get_fieldsets(request, obj)
-        if request.user.has_perm("articles.publish_article"):
-            return fieldsets
-        hidden = {"is_featured", "publish_at"}
+        hidden = set()
+        if obj is not None and not self.has_change_permission(request, obj):
+            hidden |= self.FORM_ONLY_FIELDS
+        if not request.user.has_perm("articles.publish_article"):
+            hidden |= self.PUBLISHER_FIELDS
         return [
             (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
-            for name, options in fieldsets
+            for name, options in super().get_fieldsets(request, obj)
         ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

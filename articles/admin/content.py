@@ -99,7 +99,7 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
     """
 
     form = PhotoForm
-    list_display = ["thumbnail", "__str__", "credit", "uploaded_by", "size", "in_use",
+    list_display = ["thumbnail", "description", "credit", "uploaded_by", "size", "in_use",
                     "uploaded_at"]  # fmt: skip
     list_select_related = ["uploaded_by"]
     search_fields = ["search_text"]  # see get_search_results
@@ -141,6 +141,12 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
             '<img src="{}" alt="" loading="lazy" style="max-width:96px;max-height:64px">',
             photo.image.url,
         )
+
+    @admin.display(description=_("chú thích / tệp"), ordering="caption")
+    def description(self, photo):
+        """The photo as it names itself (caption, else file name); the column would
+        otherwise be headed "Ảnh" twice."""
+        return str(photo)
 
     @admin.display(description=_("xem ảnh"))
     def preview(self, photo):

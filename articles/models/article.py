@@ -486,7 +486,9 @@ def clean_reason(text):
 class Byline(models.Model):
     """An author's place in an article's byline ("Minh Thư - Hoàng Anh")."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="byline_entries")
+    article = models.ForeignKey(
+        Article, verbose_name=_("bài viết"), on_delete=models.CASCADE, related_name="byline_entries"
+    )
     author = models.ForeignKey(
         Author, verbose_name=_("tác giả"), on_delete=models.PROTECT, related_name="byline_entries"
     )
@@ -507,7 +509,9 @@ class Byline(models.Model):
 class ArticlePhoto(models.Model):
     """A photo used in an article; the caption may be overridden for this use."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="photo_uses")
+    article = models.ForeignKey(
+        Article, verbose_name=_("bài viết"), on_delete=models.CASCADE, related_name="photo_uses"
+    )
     photo = models.ForeignKey(
         Photo, verbose_name=_("ảnh"), on_delete=models.PROTECT, related_name="uses"
     )

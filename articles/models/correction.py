@@ -18,12 +18,19 @@ class CorrectionQuerySet(models.QuerySet):
 
 class Correction(models.Model):
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="corrections"
+        "articles.Article",
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
     )
     text = NFCTextField(_("nội dung cải chính"))
     created_at = models.DateTimeField(_("đăng lúc"), default=timezone.now, db_index=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đăng"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = CorrectionQuerySet.as_manager()

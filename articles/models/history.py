@@ -35,6 +35,7 @@ class ArticleEvent(models.Model):
     # purged article (its id stays here, and in its ArticleTombstone).
     article = models.ForeignKey(
         "articles.Article",
+        verbose_name=_("bài viết"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="events",
@@ -70,7 +71,10 @@ class ArticleRevision(models.Model):
     """A snapshot of the editable content after a save; nothing written is ever lost."""
 
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="revisions"
+        "articles.Article",
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="revisions",
     )
     number = models.PositiveIntegerField(_("số phiên bản"))
     content = models.JSONField(_("nội dung"))

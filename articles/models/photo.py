@@ -49,7 +49,7 @@ class Photo(models.Model):
     uploaded_at = models.DateTimeField(_("thời điểm tải lên"), default=timezone.now)
     # Accent- and case-folded caption, credit, alt text and file name, for library search
     # that finds "Hòa"/"hoà"/"HOA" alike on every database (articles.text.fold).
-    search_text = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
     renditions_ready_at = models.DateTimeField(
         _("đã tạo các cỡ ảnh lúc"), null=True, blank=True, editable=False
     )
@@ -90,17 +90,21 @@ class Rendition(models.Model):
         WEBP = "webp", "WebP"
         JPEG = "jpg", "JPEG"
 
-    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions")
-    kind = models.CharField(max_length=30)
-    format = models.CharField(max_length=4, choices=Format.choices)
-    file = models.ImageField(
-        upload_to=rendition_upload_to, width_field="width", height_field="height"
+    photo = models.ForeignKey(
+        Photo, verbose_name=_("ảnh"), on_delete=models.CASCADE, related_name="renditions"
     )
-    width = models.PositiveIntegerField(null=True)
-    height = models.PositiveIntegerField(null=True)
-    size_bytes = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("kiểu cắt"), max_length=30)
+    format = models.CharField(_("định dạng"), max_length=4, choices=Format.choices)
+    file = models.ImageField(
+        _("tệp"), upload_to=rendition_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("chiều rộng"), null=True)
+    height = models.PositiveIntegerField(_("chiều cao"), null=True)
+    size_bytes = models.PositiveIntegerField(_("dung lượng (byte)"), default=0)
 
     class Meta:
+        verbose_name = _("cỡ ảnh")
+        verbose_name_plural = _("cỡ ảnh")
         constraints = [
             models.UniqueConstraint(
                 fields=["photo", "kind", "format"], name="unique_rendition_kind_format"

@@ -25,11 +25,20 @@ class PreviewLinkQuerySet(models.QuerySet):
 
 class PreviewLink(models.Model):
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="preview_links"
+        "articles.Article",
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="preview_links",
     )
-    secret = models.CharField(max_length=64, unique=True, default=_new_secret, editable=False)
+    secret = models.CharField(
+        _("mã bí mật"), max_length=64, unique=True, default=_new_secret, editable=False
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     expires_at = models.DateTimeField(_("hết hạn lúc"))
