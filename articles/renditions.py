@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from PIL import Image
 
@@ -42,6 +43,9 @@ CROPS = {
 OG_KIND = "og"
 OG_SIZE = (1200, 630)
 ORIGINAL = "w"  # the family of original-ratio kinds
+# Admin lists and the editor's photo browser show photos about 100–170 px wide; the
+# smallest rendition (320 px, a few kilobytes) is sharp there on a 2× screen.
+THUMBNAIL_WIDTH = 320
 
 WEBP, JPEG = Rendition.Format.WEBP, Rendition.Format.JPEG
 # Progressive JPEG shows a first pass early on a slow connection. WebP method 4
@@ -331,6 +335,35 @@ def picture_for(photo, family=ORIGINAL):
         webp_srcset=_srcset(webps),
         jpeg_srcset=_srcset(jpegs),
     )
+
+
+def thumbnail_renditions():
+    """A prefetch for lists of small previews (`thumbnail_for`): only the original-ratio
+    JPEGs, a handful per photo, in one query for the whole page."""
+    return Prefetch(
+        "renditions",
+        queryset=Rendition.objects.filter(format=JPEG, kind__startswith=ORIGINAL),
+        to_attr="thumbnail_candidates",
+    )
+
+
+def thumbnail_for(photo, min_width=THUMBNAIL_WIDTH):
+    """A small copy for admin lists and the editor's photo browser: the narrowest
+    original-ratio JPEG at least `min_width` wide (the widest there is if none is), or
+    the original file while the photo has no renditions. Reads the `thumbnail_renditions`
+    prefetch when there is one, else costs a query."""
+    candidates = getattr(photo, "thumbnail_candidates", None)
+    if candidates is None:
+        candidates = [
+            r for r in photo.renditions.all() if r.format == JPEG and family_of(r.kind) == ORIGINAL
+        ]
+    candidates = sorted(
+        (r for r in candidates if family_of(r.kind) == ORIGINAL), key=lambda r: r.width or 0
+    )
+    if not candidates:
+        return Picture(src=photo.image.url, width=photo.width, height=photo.height)
+    chosen = next((r for r in candidates if (r.width or 0) >= min_width), candidates[-1])
+    return Picture(src=chosen.file.url, width=chosen.width, height=chosen.height)
 
 
 def _srcset(renditions):

@@ -12,7 +12,7 @@ from articles import photo_library
 from articles.admin.common import AsciiIdMixin, SlugCleaningForm, SlugPreviewMixin
 from articles.images import clean_image
 from articles.models import Article, ArticlePhoto, Author, Category, Photo, SiteSettings
-from articles.renditions import generate_renditions
+from articles.renditions import generate_renditions, thumbnail_for, thumbnail_renditions
 from articles.text import clean_line
 
 
@@ -119,7 +119,12 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
     # -- what each user sees and may do --
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(use_count=photo_library.use_count())
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(use_count=photo_library.use_count())
+            .prefetch_related(thumbnail_renditions())
+        )
         return photo_library.visible_photos(request.user, queryset)
 
     def get_search_results(self, request, queryset, search_term):
@@ -137,9 +142,14 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
 
     @admin.display(description=_("ảnh"))
     def thumbnail(self, photo):
+        """A small rendition (a few kilobytes), not the original file."""
+        small = thumbnail_for(photo)
         return format_html(
-            '<img src="{}" alt="" loading="lazy" style="max-width:96px;max-height:64px">',
-            photo.image.url,
+            '<img src="{}" alt="" loading="lazy" width="{}" height="{}"'
+            ' style="width:96px;height:64px;object-fit:cover">',
+            small.src,
+            small.width or "",
+            small.height or "",
         )
 
     @admin.display(description=_("xem ảnh"))
@@ -166,7 +176,7 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
 
     @admin.display(description=_("đang dùng"), ordering="use_count")
     def in_use(self, photo):
-        """Articles using the photo as lead or attached photo (body uses: photo's page)."""
+        """Articles (not in the trash) using the photo: lead, attached or in the body."""
         count = getattr(photo, "use_count", None)
         return f"{count} bài" if count else "—"
 
@@ -187,6 +197,9 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
         attached = set(
             ArticlePhoto.objects.filter(photo=photo).values_list("article_id", flat=True)
         )
+        in_body = set(
+            photo_library.body_uses().filter(photo=photo).values_list("article_id", flat=True)
+        )
         name = photo.image.name
         rows, hidden = [], 0
         for article in articles:
@@ -198,7 +211,10 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
                 for used, label in [
                     (article.lead_photo_id == photo.pk, _("ảnh đại diện")),
                     (article.pk in attached, _("ảnh trong bài")),
-                    (bool(name) and name in article.body, _("trong nội dung")),
+                    (
+                        article.pk in in_body or (bool(name) and name in article.body),
+                        _("trong nội dung"),
+                    ),
                 ]
                 if used
             ]
