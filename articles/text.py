@@ -85,3 +85,18 @@ def article_datetime(moment: datetime) -> str:
     """Article publish time: "18:35 | 18/06/2020" in the site's time zone."""
     local = timezone.localtime(moment)
     return f"{local:%H:%M | %d/%m/%Y}"
+
+
+def waiting_label(since: datetime, now: datetime | None = None) -> str:
+    """How long something has waited, as the newsroom says it: "chờ 25 phút",
+    "chờ 3 giờ", "chờ 2 ngày 4 giờ" (Django's `timesince` comes out in English)."""
+    minutes = max(0, int(((now or timezone.now()) - since).total_seconds() // 60))
+    if minutes < 1:
+        return "vừa gửi"
+    if minutes < 60:
+        return f"chờ {minutes} phút"
+    hours = minutes // 60
+    if hours < 24:
+        return f"chờ {hours} giờ"
+    days, hours = divmod(hours, 24)
+    return f"chờ {days} ngày" + (f" {hours} giờ" if hours else "")
