@@ -118,13 +118,35 @@ def test_image_dialog_requires_caption_and_credit_and_stores_them(page, live_ser
         "Hội trường kín đại biểu",
     )
 
+    # Editing the figure again: the dialog shows what the figure says; a changed
+    # caption goes to the figure and to the library photo.
+    page.evaluate(
+        "Object.values(CKEDITOR.instances.id_body.widgets.instances)"
+        ".find(w => w.name === 'image').edit()"
+    )
+    page.wait_for_selector(DIALOG)
+    caption = dialog_field(page, "Chú thích (bắt buộc)")
+    expect(caption).to_have_value("Toàn cảnh hội nghị tổng kết")
+    expect(dialog_field(page, "Tác giả ảnh / nguồn (bắt buộc)")).to_have_value("Ảnh: Minh Thư")
+    expect(dialog_field(page, "Văn bản thay thế")).to_have_value("Hội trường kín đại biểu")
+    caption.fill("Toàn cảnh hội nghị tổng kết năm 2024")
+    page.click(f"{DIALOG} .cke_dialog_ui_button_ok")
+    expect(page.locator(DIALOG)).to_be_hidden()
+    page.wait_for_function("() => CKEDITOR.instances.id_body.getData().includes('năm 2024')")
+    assert editor_html(page).count("<figure") == 1
+    photo.refresh_from_db()
+    assert photo.caption == "Toàn cảnh hội nghị tổng kết năm 2024"
+
     page.fill("#id_title", "Hội nghị tổng kết ngành Công Thương")
     choose_category(page, category.name)
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist .success")
     article = Article.objects.get()
     assert '<figure class="image">' in article.body
-    assert '<span class="photo-credit">Ảnh: Minh Thư</span></figcaption>' in article.body
+    assert (
+        "<figcaption>Toàn cảnh hội nghị tổng kết năm 2024 "
+        '<span class="photo-credit">Ảnh: Minh Thư</span></figcaption>'
+    ) in article.body
     assert list(article.body_photos.all()) == [photo]
     assert page.log.errors == [] and page.log.failed == []
 
@@ -180,6 +202,34 @@ def test_browse_window_shows_thumbnails_searches_and_fills_the_dialog(page, live
     assert page.log.errors == []
 
 
+def test_a_photo_the_writer_may_not_change_keeps_its_library_values(page, live_server,
+                                                                     reporter):  # fmt: skip
+    """A colleague's photo readers already see: typing its address fills the dialog from
+    the library with a note; a caption changed here goes into this figure only."""
+    colleague = make_user("phongvien2", REPORTER)
+    photo = make_photo("Cảng Hải Phòng", "Ảnh: TTXVN", uploaded_by=colleague)
+    make_article(title="Bài đã đăng", lead_photo=photo, category=make_category("Kinh tế"))
+    log_in(page, live_server, "phongvien")
+    page.goto(live_server.url + reverse("admin:articles_article_add"))
+    wait_for_editor(page)
+    open_image_dialog(page)
+    dialog_field(page, "Địa chỉ ảnh").fill(photo.image.url)
+    caption = dialog_field(page, "Chú thích (bắt buộc)")
+    expect(caption).to_have_value("Cảng Hải Phòng")
+    expect(dialog_field(page, "Tác giả ảnh / nguồn (bắt buộc)")).to_have_value("Ảnh: TTXVN")
+    expect(page.locator(STATUS)).to_contain_text("chỉ dùng cho bài này")
+    caption.fill("Cảng Hải Phòng sáng 5/3")
+    page.click(f"{DIALOG} .cke_dialog_ui_button_ok")
+    expect(page.locator(DIALOG)).to_be_hidden()
+    page.wait_for_function("() => CKEDITOR.instances.id_body.getData().includes('sáng 5/3')")
+    assert 'Cảng Hải Phòng sáng 5/3 <span class="photo-credit">Ảnh: TTXVN</span>' in (
+        editor_html(page)
+    )
+    photo.refresh_from_db()
+    assert (photo.caption, photo.credit) == ("Cảng Hải Phòng", "Ảnh: TTXVN")
+    assert page.log.errors == [] and page.log.failed == []
+
+
 def _queue_data():
     reporter = make_user("phongvien", REPORTER, password=PASSWORD, first_name="Minh",
                          last_name="Thư")  # fmt: skip
@@ -220,6 +270,9 @@ def test_queue_pages_pass_axe_and_look_right(page, live_server):
     expect(page.locator("#result_list tbody tr").first).to_contain_text("chờ 5 giờ")
     assert axe_violations(page, impacts={"serious", "critical"}) == []
     screenshot(page, "desk-queue-editor")
+    page.set_viewport_size({"width": 390, "height": 900})  # "3 kết quả (tổng số 5)" wraps
+    assert axe_violations(page, impacts={"serious", "critical"}) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.context.clear_cookies()  # log out
     log_in(page, live_server, "phongvien")

@@ -89,6 +89,7 @@
 
     reset() {
       this.photo = null
+      this.photoFor = null
       this.picked = null
       this.inFigure = { caption: "", credit: "" }
       this.widget = null
@@ -133,8 +134,9 @@
 
     // A photo chosen in the browser or just uploaded: its library values replace the
     // fields. One found behind an existing image only fills empty fields.
-    use(photo, { replace }) {
+    use(photo, { replace, src }) {
       this.photo = copyPhoto(photo)
+      this.photoFor = src // the address it was found for (a rendition's, maybe)
       this.saved = false
       for (const name of ["caption", "credit", "alt"]) {
         const field = this.field(name)
@@ -151,12 +153,15 @@
       const src = this.src()
       this.saved = false
       if (!src) return
-      if (this.photo && this.photo.url === src) return
-      const known =
-        (this.picked && this.picked.url === src && this.picked) ||
-        (this.editor._newsroomUploads || {})[src]
+      if (this.photo && this.photoFor === src) return
+      // A photo just picked or uploaded (used once: editing the figure later reads
+      // the figure and the library, not this old answer).
+      const uploads = this.editor._newsroomUploads || {}
+      const known = (this.picked && this.picked.url === src && this.picked) || uploads[src]
       if (known) {
-        this.use(known, { replace: true })
+        this.picked = null
+        delete uploads[src]
+        this.use(known, { replace: true, src })
         return
       }
       this.photo = null
@@ -176,7 +181,7 @@
             return null
           }
           this.notFound = null
-          this.use(data.photo, { replace })
+          this.use(data.photo, { replace, src })
           return this.photo
         })
         .catch(() => null)
@@ -186,11 +191,11 @@
 
     async saveThenInsert() {
       const src = this.src()
-      let photo = this.photo && this.photo.url === src ? this.photo : null
+      let photo = this.photo && this.photoFor === src ? this.photo : null
       if (!photo) {
         this.setStatus(TEXT.looking, "note")
         photo = await (this.lookup || this.find(src, { replace: false }))
-        if (!photo) photo = await this.find(src, { replace: false })
+        if (!photo || this.photoFor !== src) photo = await this.find(src, { replace: false })
         if (!photo) {
           this.setStatus(this.notFound || TEXT.failed)
           return
@@ -227,6 +232,7 @@
           return
         }
         this.photo = copyPhoto(data.photo)
+        this.photoFor = src
       }
       this.setStatus("")
       this.saved = true
@@ -236,11 +242,13 @@
     // Before the image goes in: caption and credit present, library photo saved.
     onOk(event) {
       if (this.saved) {
+        this.saved = false
         this.pending = { src: this.src(), ...this.values() }
         return
       }
       event.data.hide = false
       event.stop()
+      if (this.busy) return // a second click while the library is being asked
       const values = this.values()
       const missing = []
       if (!values.caption) missing.push("caption")
@@ -252,7 +260,10 @@
         this.field(missing[0]).focus()
         return
       }
-      this.saveThenInsert()
+      this.busy = true
+      this.saveThenInsert().finally(() => {
+        this.busy = false
+      })
     }
 
     // After image2 has built (or rebuilt) the figure: write its caption and credit.
@@ -288,7 +299,7 @@
     if (src) src.label = TEXT.src
     const browse = info.get("browse")
     if (browse) browse.label = TEXT.browse
-    const state = (dialog) => dialog.newsroomPhoto
+    const state = (dialog) => dialog.newsroomPhoto.state
     info.add(
       {
         type: "html",
@@ -356,7 +367,14 @@
         values: () => photoState.values(),
         state: photoState,
       }
-      this.getContentElement("info", "src").on("change", () => photoState.srcChanged())
+      const src = this.getContentElement("info", "src")
+      src.on("change", () => photoState.srcChanged())
+      // An address typed or pasted: look it up once the typing pauses.
+      let typing = null
+      src.getInputElement().on("input", () => {
+        clearTimeout(typing)
+        typing = setTimeout(() => photoState.srcChanged(), 400)
+      })
       // After CKEditor's own validation (priority 0), before image2 commits (10).
       this.on("ok", (event) => photoState.onOk(event), null, null, 5)
       this.on("ok", () => setTimeout(() => photoState.writeCaption(), 0), null, null, 999)
