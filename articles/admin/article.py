@@ -6,7 +6,7 @@ Every permission is decided by the article's own policy methods (`can_view`,
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Prefetch
@@ -312,6 +312,13 @@ class ArticleChangeList(ChangeList):
             self._with_queue_facts = True
         return super().get_queryset(request, exclude_parameters)
 
+    def get_ordering(self, request, queryset):
+        """Review queues: whoever has waited longest first (unless a column is chosen).
+        Here, not in ModelAdmin.get_ordering: only this list has the `sent_at` column."""
+        if not request.GET.get(ORDER_VAR) and request.GET.get("hang_doi") in editing.REVIEW_QUEUES:
+            return [F("sent_at").asc(nulls_last=True), "pk"]
+        return super().get_ordering(request, queryset)
+
 
 # What each queue page lists beside the headline (the first column, the link).
 QUEUE_COLUMNS = ["headline", "category", "byline_names", "sent_by", "sent_at_column",
@@ -436,12 +443,6 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
         if key in {"hen-gio", "xuat-ban-hom-nay"}:
             columns[columns.index("waiting")] = "published_at"
         return columns
-
-    def get_ordering(self, request):
-        """Review queues: whoever has waited longest first."""
-        if request.GET.get("hang_doi") in editing.REVIEW_QUEUES:
-            return [F("sent_at").asc(nulls_last=True), "pk"]
-        return super().get_ordering(request)
 
     def action_checkbox(self, article):
         """The row's checkbox, named after the article for screen readers."""
