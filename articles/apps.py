@@ -28,3 +28,10 @@ class ArticlesConfig(AppConfig):
             post_save.connect(pagecache.bump_after_commit, sender=model)
             post_delete.connect(pagecache.bump_after_commit, sender=model)
         m2m_changed.connect(pagecache.bump_after_commit, sender=models.Article.bylines.through)
+
+        # Derived data only: which library photos each body shows (see photo_library).
+        from articles import photo_library
+
+        post_save.connect(
+            photo_library.body_saved, sender=models.Article, dispatch_uid="articles.body_photos"
+        )

@@ -2,12 +2,15 @@
 
 import json
 
+from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import (
     Article,
+    ArticleEvent,
     Autosave,
     EditPresence,
     PreviewLink,
@@ -30,6 +33,39 @@ QUEUES = [
         lambda qs, user: qs.published_since(start_of_today()),
     ),
 ]
+
+
+# Queues whose articles wait for an editor: listed oldest first, by when they were sent.
+REVIEW_QUEUES = frozenset({"cho-bien-tap", "cho-duyet"})
+
+# The moves that put an article in front of an editor ("sent at" in the queues).
+SENT_ACTIONS = ("submit", "forward")
+
+
+def queue_label(key):
+    """The queue's name ("Chờ biên tập") for its key, or None."""
+    return next((label for queue_key, label, _build in QUEUES if queue_key == key), None)
+
+
+def with_queue_facts(queryset):
+    """Annotate each article with what a queue shows beside it, computed in the list's
+    own query (no query per row): when it was last sent on (`sent_at`) and by whom
+    (`sent_by_name`, `sent_by_username`), and the reason it was last returned."""
+    sent = ArticleEvent.objects.filter(article=OuterRef("pk"), action__in=SENT_ACTIONS).order_by(
+        "-created_at", "-id"
+    )
+    returned = ArticleEvent.objects.filter(article=OuterRef("pk"), action="return").order_by(
+        "-created_at", "-id"
+    )
+    full_name = Concat(
+        "actor__first_name", Value(" "), "actor__last_name", output_field=CharField()
+    )
+    return queryset.annotate(
+        sent_at=Subquery(sent.values("created_at")[:1]),
+        sent_by_name=Subquery(sent.annotate(name=full_name).values("name")[:1]),
+        sent_by_username=Subquery(sent.values("actor__username")[:1]),
+        return_reason=Subquery(returned.values("reason")[:1]),
+    )
 
 
 def start_of_today():

@@ -81,13 +81,32 @@ def can_edit_photo(user, photo):
     return not published_uses([photo])
 
 
+def editable_photo_ids(user, photos):
+    """`can_edit_photo` for a page of photos at once (one query, not one per photo)."""
+    if not user.has_perm("articles.change_photo"):
+        return set()
+    whole = sees_whole_library(user)
+    candidates = [p for p in photos if whole or (p.uploaded_by_id and p.uploaded_by_id == user.pk)]
+    if user.has_perm("articles.publish_article"):
+        return {photo.pk for photo in candidates}
+    blocked = published_uses(candidates)
+    return {photo.pk for photo in candidates if photo.pk not in blocked}
+
+
 # -- where a photo is used --
+
+
+def body_uses():
+    """The stored (article, photo) pairs of photos shown in article bodies."""
+    return Article.body_photos.through.objects.all()
 
 
 def articles_using(photo):
     """Every article (trash included) using `photo`, most recently changed first."""
-    condition = Q(lead_photo=photo) | Q(
-        pk__in=ArticlePhoto.objects.filter(photo=photo).values("article")
+    condition = (
+        Q(lead_photo=photo)
+        | Q(pk__in=ArticlePhoto.objects.filter(photo=photo).values("article"))
+        | Q(pk__in=body_uses().filter(photo=photo).values("article"))
     )
     if photo.image.name:
         condition |= Q(body__contains=photo.image.name)
@@ -95,14 +114,35 @@ def articles_using(photo):
 
 
 def use_count():
-    """An annotation: how many articles (not in the trash) use each photo as lead photo
-    or attached photo. Body uses are listed on the photo's page, not counted here: that
-    would scan every article body for every photo of a list page."""
+    """An annotation: how many articles (not in the trash) use each photo, as lead
+    photo, attached photo or in the body. One correlated subquery over indexed
+    lookups, so a list page costs the same whatever the number of photos."""
+    photo = OuterRef(OuterRef("pk"))
     articles = Article.objects.alive().filter(
-        Q(lead_photo=OuterRef("pk")) | Q(photo_uses__photo=OuterRef("pk"))
+        Q(lead_photo=OuterRef("pk"))
+        | Q(pk__in=ArticlePhoto.objects.filter(photo=photo).values("article"))
+        | Q(pk__in=body_uses().filter(photo=photo).values("article"))
     )
-    count = Func(F("pk"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+    count = Func(F("pk"), function="COUNT")
     return Subquery(articles.order_by().annotate(n=count).values("n"), output_field=IntegerField())
+
+
+def record_body_photos(article):
+    """Store which library photos `article`'s body shows (images of a photo or of one
+    of its renditions). Derived data, rebuilt from the body after each save."""
+    srcs = _scan(article.body).all_srcs() if "<img" in (article.body or "") else []
+    photos = {photo.pk for photo in library_photos_for(srcs).values()} if srcs else set()
+    article.body_photos.set(photos)
+
+
+def body_saved(sender, instance, created, update_fields=None, raw=False, **kwargs):
+    """post_save receiver (connected in ArticlesConfig.ready): keep `body_photos` in step
+    with the body on every path that saves it (form, import, restore, demo data)."""
+    if raw or (update_fields is not None and "body" not in update_fields):
+        return
+    if created and "<img" not in (instance.body or ""):
+        return  # nothing stored yet, nothing to store
+    record_body_photos(instance)
 
 
 def published_uses(photos):
@@ -241,6 +281,9 @@ class _BodyScanner(HTMLParser):
 
     def handle_comment(self, data):
         pass  # sanitize_html drops comments anyway
+
+    def all_srcs(self):
+        return [src for figure in self.figures for src in figure.srcs] + self.loose_srcs
 
     def close(self):
         super().close()

@@ -42,6 +42,9 @@ CROPS = {
 OG_KIND = "og"
 OG_SIZE = (1200, 630)
 ORIGINAL = "w"  # the family of original-ratio kinds
+# Admin lists and the editor's photo browser show photos about 100–170 px wide; the
+# smallest rendition (320 px, a few kilobytes) is sharp there on a 2× screen.
+THUMBNAIL_WIDTH = 320
 
 WEBP, JPEG = Rendition.Format.WEBP, Rendition.Format.JPEG
 # Progressive JPEG shows a first pass early on a slow connection. WebP method 4
@@ -367,6 +370,17 @@ def _srcset(candidates):
 def largest_rendition(photo, family, fmt=JPEG):
     """The widest stored rendition of a family and format, or None."""
     return next(reversed(_candidates(photo, family, fmt)), None)
+
+
+def thumbnail_for(photo, min_width=THUMBNAIL_WIDTH):
+    """A small copy for admin lists and the editor's photo browser: the narrowest
+    original-ratio JPEG at least `min_width` wide (the widest there is if none is), or
+    the original file while the photo has no renditions (from the stored index: no query)."""
+    candidates = _candidates(photo, ORIGINAL, JPEG)
+    if not candidates:
+        return Picture(src=photo.image.url, width=photo.width, height=photo.height)
+    chosen = next((c for c in candidates if c.width >= min_width), candidates[-1])
+    return Picture(src=chosen.url, width=chosen.width, height=chosen.height)
 
 
 def og_rendition(photo):

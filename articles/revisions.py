@@ -13,6 +13,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from articles.htmldiff import visual_diff
 from articles.models import (
     ArticlePhoto,
     ArticleRevision,
@@ -137,11 +138,15 @@ def word_diff(old, new):
     return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
 
 
-def compare(old_content, new_content):
-    """The fields that differ between two snapshots, each with its word diff."""
+def compare(old_content, new_content, *, visual=False):
+    """The fields that differ between two snapshots, each with its word diff of the
+    source; with `visual`, the body also as readers see it (`htmldiff.visual_diff`)."""
     rows = []
     for name, label in FIELD_LABELS.items():
         before, after = old_content.get(name), new_content.get(name)
         if before != after:
-            rows.append({"field": name, "label": label, "diff": word_diff(before, after)})
+            row = {"field": name, "label": label, "diff": word_diff(before, after)}
+            if visual and name == "body":
+                row["visual"] = visual_diff(before, after)
+            rows.append(row)
     return rows

@@ -102,13 +102,14 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize_html(html: str) -> str:
-    """Return the body HTML with everything outside the allowlist removed."""
+def sanitize_html(html: str, *, extra_tags: frozenset = frozenset()) -> str:
+    """Return the body HTML with everything outside the allowlist removed (plus
+    `extra_tags`, attribute-less: e.g. the <ins>/<del> of a revision diff)."""
     if not html:
         return ""
     cleaned = nh3.clean(
         nfc(html),
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | extra_tags,
         clean_content_tags={"script", "style", "iframe", "object", "embed", "template"},
         # "*": no attribute on every tag (nh3 would otherwise allow title and lang anywhere).
         attributes={"*": set(), **ALLOWED_ATTRIBUTES},

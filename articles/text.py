@@ -99,3 +99,18 @@ def xml_text(value: str) -> str:
     would make the whole feed unparseable (or make Django's feed writer raise).
     """
     return XML_FORBIDDEN.sub("", value)
+
+
+def waiting_label(since: datetime, now: datetime | None = None) -> str:
+    """How long something has waited, as the newsroom says it: "chờ 25 phút",
+    "chờ 3 giờ", "chờ 2 ngày 4 giờ" (Django's `timesince` comes out in English)."""
+    minutes = max(0, int(((now or timezone.now()) - since).total_seconds() // 60))
+    if minutes < 1:
+        return "vừa gửi"
+    if minutes < 60:
+        return f"chờ {minutes} phút"
+    hours = minutes // 60
+    if hours < 24:
+        return f"chờ {hours} giờ"
+    days, hours = divmod(hours, 24)
+    return f"chờ {days} ngày" + (f" {hours} giờ" if hours else "")

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 
 from articles import seo
-from articles.context_processors import menu_sections
+from articles.context_processors import menu_sections, public_chrome
 from articles.models import Article, Author, Category, Correction, PreviewLink
 from articles.pagination import page_or_404
 
@@ -92,16 +92,20 @@ def _article_context(request, article, related=(), preview=None):
     }
 
 
-def render_article_preview(request, article, *, revision=None, shared=False):
-    """Any version of an article in the public template, marked and never cached or indexed."""
+def render_article_preview(request, article, *, revision=None, shared=False, chrome=False):
+    """Any version of an article in the public template, marked and never cached or indexed.
+
+    `chrome`: add the public masthead, date line and section menu, for a preview served
+    under /admin/ (where the `site_chrome` context processor adds nothing)."""
     article = Article.objects.for_display().get(pk=article.pk)
     if revision is not None:
         for name in ("title", "slug", "sapo", "body", "source"):
             setattr(article, name, revision.content.get(name, getattr(article, name)))
     preview = {"revision": revision, "shared": shared}
-    response = render(
-        request, "articles/article_detail.html", _article_context(request, article, preview=preview)
-    )
+    context = _article_context(request, article, preview=preview)
+    if chrome:
+        context.update(public_chrome(request))
+    response = render(request, "articles/article_detail.html", context)
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -295,7 +295,7 @@ def test_history_lists_events_with_reasons_and_revisions(client, category):
     ]  # fmt: skip
     assert [e.action for e in response.context["events"]] == ["return", "submit", "create"]
     assert [r.number for r in response.context["revisions"]] == [1]
-    assert "<td>#1</td>" in html
+    assert "<td>#1 (hiện tại)</td>" in html
 
 
 def test_history_is_forbidden_to_a_reporter_who_does_not_own_the_article(client):

@@ -6,13 +6,15 @@ Every permission is decided by the article's own policy methods (`can_view`,
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from articles import editing, services
@@ -26,6 +28,7 @@ from articles.models import (
     ArticleEvent,
     ArticlePhoto,
     Byline,
+    Category,
     Correction,
     EditPresence,
     Photo,
@@ -35,7 +38,7 @@ from articles.models import (
 )
 from articles.models.article import SCHEDULE_GRACE
 from articles.photo_library import add_library_credits, visible_photos
-from articles.text import parse_number
+from articles.text import article_datetime, parse_number, waiting_label
 
 
 class BylineInline(admin.TabularInline):
@@ -197,7 +200,17 @@ class ArticleForm(SlugCleaningForm):
         self.requested_transition = transition
 
 
-class QueueFilter(admin.SimpleListFilter):
+# Filter headings read "Theo chuyên mục" (Django's vi catalogue says "Bởi …"); a filter
+# whose `heading` is set shows that line instead (where "Theo …" would read wrong).
+FILTER_TEMPLATE = "admin/articles/article/filter.html"
+
+
+class NewsroomFilter:
+    template = FILTER_TEMPLATE
+    heading = None
+
+
+class QueueFilter(NewsroomFilter, admin.SimpleListFilter):
     """The newsroom's queues, as on the admin home."""
 
     title = _("hàng đợi")
@@ -213,7 +226,7 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StatusFilter(admin.SimpleListFilter):
+class StatusFilter(NewsroomFilter, admin.SimpleListFilter):
     title = _("trạng thái")
     parameter_name = "trang_thai"
 
@@ -228,8 +241,9 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TrashFilter(admin.SimpleListFilter):
+class TrashFilter(NewsroomFilter, admin.SimpleListFilter):
     title = _("thùng rác")
+    heading = _("Thùng rác")
     parameter_name = "thung_rac"
 
     def lookups(self, request, model_admin):
@@ -239,16 +253,91 @@ class TrashFilter(admin.SimpleListFilter):
         return queryset.trashed() if self.value() == "1" else queryset.alive()
 
 
+class CategoryTreeFilter(NewsroomFilter, admin.SimpleListFilter):
+    """Sections, each followed by its sub-sections (indented); a section also lists its
+    sub-sections' articles (`ArticleQuerySet.in_category`). One query for the tree."""
+
+    title = _("chuyên mục")
+    parameter_name = "chuyen_muc"
+
+    def lookups(self, request, model_admin):
+        categories = list(Category.objects.order_by("menu_position", "name"))
+        children = {}
+        for category in categories:
+            children.setdefault(category.parent_id, []).append(category)
+        self.depths = {}
+        tree = []
+        for section in children.get(None, []):
+            tree.append((str(section.pk), section.name))
+            self.depths[str(section.pk)] = 0
+            for child in children.get(section.pk, []):
+                tree.append((str(child.pk), child.name))
+                self.depths[str(child.pk)] = 1
+        return tree
+
+    def choices(self, changelist):
+        choices = list(super().choices(changelist))
+        for choice, (value, _name) in zip(choices[1:], self.lookup_choices, strict=False):
+            choice["depth"] = self.depths.get(value, 0)
+        return choices
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        pk = parse_number(self.value())
+        if pk is None:
+            return queryset.none()
+        return queryset.in_category(Category(pk=pk))
+
+
+class BylineFilter(NewsroomFilter, admin.RelatedFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = _("Chưa có tác giả")  # Django shows "-"
+
+
+class FeaturedFilter(NewsroomFilter, admin.BooleanFieldListFilter):
+    heading = _("Bài nổi bật")
+
+
+class PublishedAtFilter(NewsroomFilter, admin.DateFieldListFilter):
+    pass
+
+
+class ArticleChangeList(ChangeList):
+    """The article list: each row also knows when it was sent on and by whom
+    (`editing.with_queue_facts`, subqueries of the list's one query)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        if not getattr(self, "_with_queue_facts", False):
+            self.root_queryset = editing.with_queue_facts(self.root_queryset)
+            self._with_queue_facts = True
+        return super().get_queryset(request, exclude_parameters)
+
+    def get_ordering(self, request, queryset):
+        """Review queues: whoever has waited longest first (unless a column is chosen).
+        Here, not in ModelAdmin.get_ordering: only this list has the `sent_at` column."""
+        if not request.GET.get(ORDER_VAR) and request.GET.get("hang_doi") in editing.REVIEW_QUEUES:
+            return [F("sent_at").asc(nulls_last=True), "pk"]
+        return super().get_ordering(request, queryset)
+
+
+# What each queue page lists beside the headline (the first column, the link).
+QUEUE_COLUMNS = ["headline", "category", "byline_names", "sent_by", "sent_at_column",
+                 "waiting", "editing_now"]  # fmt: skip
+
+
 @admin.register(Article)
 class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
     form = ArticleForm
     # The admin maps every TextField to its plain textarea; the body needs CKEditor.
     formfield_overrides = {RichTextField: {"widget": NewsroomEditorWidget}}
     inlines = [BylineInline, ArticlePhotoInline, CorrectionInline]
-    list_display = ["title", "category", "status_column", "byline_names", "published_at",
+    list_display = ["headline", "category", "status_column", "byline_names", "published_at",
                     "editing_now"]  # fmt: skip
-    list_filter = [QueueFilter, StatusFilter, TrashFilter, "category", "bylines", "is_featured",
-                   "published_at"]  # fmt: skip
+    list_filter = [QueueFilter, StatusFilter, TrashFilter, CategoryTreeFilter,
+                   ("bylines", BylineFilter), ("is_featured", FeaturedFilter),
+                   ("published_at", PublishedAtFilter)]  # fmt: skip
     list_select_related = ["category"]
     search_fields = ["title", "sapo", "=id"]
     autocomplete_fields = ["category", "lead_photo"]
@@ -343,18 +432,85 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
             article.get_absolute_url() if article.is_published and not article.is_deleted else None
         )
 
+    # -- the list and the queue pages --
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        """A queue page (`?hang_doi=…`) is titled with the queue's name."""
+        label = editing.queue_label(request.GET.get("hang_doi"))
+        context = {"title": label or _("Bài viết"), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def get_list_display(self, request):
+        key = request.GET.get("hang_doi")
+        if editing.queue_label(key) is None:
+            return super().get_list_display(request)
+        columns = list(QUEUE_COLUMNS)
+        if key == "cua-toi":  # drafts, returned and sent articles side by side
+            columns.insert(1, "status_column")
+        if key in {"hen-gio", "xuat-ban-hom-nay"}:
+            columns[columns.index("waiting")] = "published_at"
+        return columns
+
+    def action_checkbox(self, article):
+        """The row's checkbox, named after the article for screen readers."""
+        checkbox = forms.CheckboxInput(
+            {"class": "action-select", "aria-label": f"Chọn bài “{article.title}”"},
+            lambda value: False,
+        )
+        return checkbox.render(admin.helpers.ACTION_CHECKBOX_NAME, str(article.pk))
+
     # -- list columns --
+
+    @admin.display(description=_("tiêu đề"), ordering="title")
+    def headline(self, article):
+        """The title; a returned article carries a badge (the reporter's next job)."""
+        if article.status == Status.RETURNED:
+            return format_html(
+                '{} <span class="newsroom-badge newsroom-badge-returned">{}</span>',
+                article.title,
+                _("Bị trả lại"),
+            )
+        return article.title
 
     @admin.display(description=_("trạng thái"), ordering="status")
     def status_column(self, article):
         label = article.status_label if article.pk else Status.DRAFT.label
         if article.is_deleted:
             return format_html("{} · <em>{}</em>", label, _("trong thùng rác"))
+        reason = getattr(article, "return_reason", None)
+        if article.status == Status.RETURNED and reason:
+            return format_html(
+                '{}<div class="newsroom-reason">{}: {}</div>',
+                label,
+                _("Lý do"),
+                Truncator(reason).chars(160),
+            )
         return label
+
+    @admin.display(description=_("người gửi"))
+    def sent_by(self, article):
+        name = (getattr(article, "sent_by_name", None) or "").strip()
+        return name or getattr(article, "sent_by_username", None) or "—"
+
+    @admin.display(description=_("gửi lúc"), ordering="sent_at")
+    def sent_at_column(self, article):
+        moment = getattr(article, "sent_at", None)
+        return article_datetime(moment) if moment else "—"
+
+    @admin.display(description=_("đã chờ"))
+    def waiting(self, article):
+        """Only while the article waits for an editor (submitted or forwarded)."""
+        moment = getattr(article, "sent_at", None)
+        if moment is None or article.status not in {Status.SUBMITTED, Status.EDITED}:
+            return "—"
+        return waiting_label(moment)
 
     @admin.display(description=_("tác giả"))
     def byline_names(self, article):
-        return ", ".join(author.display_name for author in article.authors)
+        return ", ".join(author.display_name for author in article.authors) or "—"
 
     @admin.display(description=_("đang sửa"))
     def editing_now(self, article):

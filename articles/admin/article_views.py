@@ -24,6 +24,11 @@ from articles.views import render_article_preview
 AUTOSAVE_MAX_CHARS = 2_000_000
 
 
+def _author(revision):
+    user = revision.created_by
+    return editing.display_name(user) if user else "—"
+
+
 class ArticleViewsMixin:
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -74,6 +79,12 @@ class ArticleViewsMixin:
         article = self._article_for(request, pk)
         revisions = list(article.revisions.select_related("created_by"))
         events = list(article.events.select_related("actor"))
+        # People by their names (full name, else the login name), ready for the template.
+        for event in events:
+            event.actor_name = editing.display_name(event.actor) if event.actor else "—"
+        for revision in revisions:
+            user = revision.created_by
+            revision.author_name = editing.display_name(user) if user else "—"
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -83,6 +94,7 @@ class ArticleViewsMixin:
             "revisions": revisions,
             "events": events,
             "can_restore": article.can_edit(request.user),
+            "current_number": revisions[0].number if revisions else None,
         }
         return TemplateResponse(request, "admin/articles/article/history.html", context)
 
@@ -91,8 +103,9 @@ class ArticleViewsMixin:
         numbers = parse_number(request.GET.get("a")), parse_number(request.GET.get("b"))
         if None in numbers:
             raise Http404("Chọn hai phiên bản để so sánh.")
+        revisions = ArticleRevision.objects.select_related("created_by")
         older, newer = (
-            get_object_or_404(ArticleRevision, article=article, number=n) for n in sorted(numbers)
+            get_object_or_404(revisions, article=article, number=n) for n in sorted(numbers)
         )
         context = {
             **self.admin_site.each_context(request),
@@ -102,7 +115,9 @@ class ArticleViewsMixin:
             "original": article,
             "older": older,
             "newer": newer,
-            "rows": compare(older.content, newer.content),
+            "rows": compare(older.content, newer.content, visual=True),
+            "older_author": _author(older),
+            "newer_author": _author(newer),
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
@@ -129,7 +144,7 @@ class ArticleViewsMixin:
             if number is None:
                 raise Http404
             revision = get_object_or_404(ArticleRevision, article=article, number=number)
-        return render_article_preview(request, article, revision=revision)
+        return render_article_preview(request, article, revision=revision, chrome=True)
 
     def create_preview_link_view(self, request, pk):
         self._require_post(request)

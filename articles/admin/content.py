@@ -12,7 +12,7 @@ from articles import photo_library
 from articles.admin.common import AsciiIdMixin, SlugCleaningForm, SlugPreviewMixin
 from articles.images import clean_image
 from articles.models import Article, ArticlePhoto, Author, Category, Photo, SiteSettings
-from articles.renditions import generate_renditions
+from articles.renditions import generate_renditions, thumbnail_for
 from articles.text import clean_line
 
 
@@ -137,9 +137,14 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
 
     @admin.display(description=_("ảnh"))
     def thumbnail(self, photo):
+        """A small rendition (a few kilobytes), not the original file."""
+        small = thumbnail_for(photo)
         return format_html(
-            '<img src="{}" alt="" loading="lazy" style="max-width:96px;max-height:64px">',
-            photo.image.url,
+            '<img src="{}" alt="" loading="lazy" width="{}" height="{}"'
+            ' style="width:96px;height:64px;object-fit:cover">',
+            small.src,
+            small.width or "",
+            small.height or "",
         )
 
     @admin.display(description=_("chú thích / tệp"), ordering="caption")
@@ -172,7 +177,7 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
 
     @admin.display(description=_("đang dùng"), ordering="use_count")
     def in_use(self, photo):
-        """Articles using the photo as lead or attached photo (body uses: photo's page)."""
+        """Articles (not in the trash) using the photo: lead, attached or in the body."""
         count = getattr(photo, "use_count", None)
         return f"{count} bài" if count else "—"
 
@@ -193,6 +198,9 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
         attached = set(
             ArticlePhoto.objects.filter(photo=photo).values_list("article_id", flat=True)
         )
+        in_body = set(
+            photo_library.body_uses().filter(photo=photo).values_list("article_id", flat=True)
+        )
         name = photo.image.name
         rows, hidden = [], 0
         for article in articles:
@@ -204,7 +212,10 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
                 for used, label in [
                     (article.lead_photo_id == photo.pk, _("ảnh đại diện")),
                     (article.pk in attached, _("ảnh trong bài")),
-                    (bool(name) and name in article.body, _("trong nội dung")),
+                    (
+                        article.pk in in_body or (bool(name) and name in article.body),
+                        _("trong nội dung"),
+                    ),
                 ]
                 if used
             ]

@@ -231,6 +231,16 @@ class Article(models.Model):
     photos = models.ManyToManyField(
         Photo, verbose_name=_("ảnh trong bài"), through="ArticlePhoto", related_name="articles"
     )
+    # Derived, never edited: the library photos the body shows (kept by
+    # `photo_library.record_body_photos` on every save of the body), so "where is this
+    # photo used" is one indexed lookup instead of a scan of every body.
+    body_photos = models.ManyToManyField(
+        Photo,
+        verbose_name=_("ảnh trong nội dung"),
+        related_name="+",
+        blank=True,
+        editable=False,
+    )
     source = LineField(_("nguồn"), max_length=200, blank=True, help_text=_("Ví dụ: Theo TTXVN"))
     is_featured = models.BooleanField(_("bài nổi bật"), default=False)
     status = models.CharField(
