@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
@@ -44,6 +45,12 @@ class NewsroomEditorWidget(CKEditorWidget):
         browse_url = reverse_lazy("articles:editor_browse")
         self.config["filebrowserBrowseUrl"] = browse_url
         self.config["filebrowserImageBrowseUrl"] = browse_url
+        # Inside the editing area: CKEditor's own styles, then ours (images and figures
+        # at most the column's width, text set like the article page).
+        self.config["contentsCss"] = [
+            static("ckeditor/ckeditor/contents.css"),
+            static("articles/editor-contents.css"),
+        ]
 
     @property
     def media(self):

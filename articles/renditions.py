@@ -340,3 +340,19 @@ def _srcset(renditions):
 def og_rendition(photo):
     """The photo's 1200×630 OpenGraph JPEG, or None before renditions are made."""
     return next((r for r in photo.renditions.all() if r.kind == OG_KIND), None)
+
+
+def thumbnail_url(photo, width=320):
+    """A small original-ratio JPEG for the admin (the first at least `width` wide), or
+    the original file before renditions are made. Reads `photo.renditions.all()`."""
+    jpegs = sorted(
+        (
+            r
+            for r in photo.renditions.all()
+            if r.format == JPEG and family_of(r.kind) == ORIGINAL and r.width
+        ),
+        key=lambda r: r.width,
+    )
+    if not jpegs:
+        return photo.image.url
+    return next((r for r in jpegs if r.width >= width), jpegs[-1]).file.url

@@ -138,6 +138,12 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
 
+# The house style's lengths (characters), counted live on the article screen and checked
+# before approval; a managing editor may go over them with a reason (articles.checklist).
+# The database allows 300 characters of headline.
+HEADLINE_HOUSE_LIMIT = env_int("HEADLINE_HOUSE_LIMIT", 120)
+SAPO_HOUSE_LIMIT = env_int("SAPO_HOUSE_LIMIT", 300)
+
 LOGIN_URL = "admin:login"
 
 # CKEditor 4: a toolbar for news writing. The browser-side filter is a convenience

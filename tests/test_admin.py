@@ -102,7 +102,16 @@ def test_body_posted_to_admin_is_sanitised(client, category):
 def test_managing_editor_submits_then_publishes_from_the_form(client, category):
     """A managing editor saves, submits, then approves and publishes with the form's buttons."""
     login(client, "thukytoasoan", MANAGING_EDITOR)
-    client.post(ADD_URL, article_form(category, _transition="submit"))
+    byline = make_author("Minh Thư")  # publishing needs a byline
+    client.post(
+        ADD_URL,
+        article_form(
+            category,
+            _transition="submit",
+            **{"byline_entries-TOTAL_FORMS": "1", "byline_entries-0-author": byline.pk,
+               "byline_entries-0-position": "0"},
+        ),
+    )  # fmt: skip
     article = Article.objects.get()
     assert article.status == Article.Status.SUBMITTED
     url = reverse("admin:articles_article_change", args=[article.pk])
@@ -129,7 +138,9 @@ def test_publish_action_needs_permission(client, category):
 
 def test_publish_action_for_managing_editor(client, category):
     """The managing editor's bulk publish makes the articles public."""
-    drafts = [make_article(title=f"Bài {i}", category=category, status=Article.Status.EDITED)
+    byline = make_author("Minh Thư")  # publishing needs a byline
+    drafts = [make_article(title=f"Bài {i}", category=category, status=Article.Status.EDITED,
+                           authors=[byline])
               for i in range(3)]  # fmt: skip
     login(client, "thukytoasoan", MANAGING_EDITOR)
     client.post(
