@@ -535,7 +535,10 @@ class ArticleAdmin(DeskMixin, ArticleViewsMixin, SlugPreviewMixin, admin.ModelAd
             )
         except (TransitionNotAllowed, TransitionForbidden) as refusal:
             # The content is saved; only the step is refused: say what to fix, with links.
-            request.workflow_outcome = (messages.ERROR, self._refusal_message(label, refusal))
+            request.workflow_outcome = (
+                messages.ERROR,
+                self._refusal_message(request.user, label, refusal),
+            )
         else:
             request.workflow_outcome = (
                 messages.SUCCESS,
@@ -543,7 +546,7 @@ class ArticleAdmin(DeskMixin, ArticleViewsMixin, SlugPreviewMixin, admin.ModelAd
                 % {"action": label, "status": article.status_label},
             )
 
-    def _refusal_message(self, label, refusal):
+    def _refusal_message(self, user, label, refusal):
         findings = getattr(refusal, "findings", None)
         if not findings:
             return _("Đã lưu nội dung nhưng chưa “%(action)s”: %(reason)s") % {
@@ -556,14 +559,18 @@ class ArticleAdmin(DeskMixin, ArticleViewsMixin, SlugPreviewMixin, admin.ModelAd
                 items += [(f"#desk-photo-{p.photo.pk}", str(p)) for p in finding.photos]
             else:
                 items.append((f"#{finding.anchor}", finding.message))
-        soft_only = all(finding.soft for finding in findings)
+        hint = ""
+        if all(finding.soft for finding in findings):
+            hint = (
+                _("Có thể bỏ qua các cảnh báo này: ghi lý do ở mục “Bỏ qua cảnh báo” rồi bấm lại.")
+                if checklist.can_override(user)
+                else _("Chỉ người có quyền xuất bản mới được bỏ qua các cảnh báo này.")
+            )
         return format_html(
             '{}<ul class="desk-fix-list">{}</ul>{}',
             _("Đã lưu nội dung nhưng chưa “%(action)s”. Cần sửa:") % {"action": label},
             format_html_join("", '<li><a href="{}">{}</a></li>', items),
-            _("Người có quyền xuất bản có thể bỏ qua các cảnh báo này với lý do (mục Kiểm tra).")
-            if soft_only
-            else "",
+            hint,
         )
 
     def _desk_response(self, request, article):
@@ -710,6 +717,9 @@ class ArticleAdmin(DeskMixin, ArticleViewsMixin, SlugPreviewMixin, admin.ModelAd
             form,
             can_change=can_change,
             view_on_site_url=self.view_on_site(obj) if obj is not None and obj.pk else None,
+        )
+        context["desk"]["field_errors"] = any(name != "__all__" for name in form.errors) or any(
+            inline.formset.total_error_count() for inline in context["inline_admin_formsets"]
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
