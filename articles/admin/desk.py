@@ -161,6 +161,7 @@ def desk_context(request, article, form, *, can_change, view_on_site_url=None):
         context["checklist"] = {
             "findings": findings,
             "failed": len(failed),
+            "passed": len(findings) - len(failed),
             "hard": len(failed) - len(soft),
             "soft_rules": ",".join(finding.rule for finding in soft),
             "can_override": bool(soft) and "override_reason" in form.fields,

@@ -103,6 +103,11 @@
       }
       editor.on("change", update)
       editor.on("key", update)
+      editor.on("dataReady", update)
+      // Typing, pasting, dictation: the editable area's own input event too.
+      const listen = () => editor.editable().attachListener(editor.editable(), "input", update)
+      editor.on("contentDom", listen)
+      listen()
       update()
       editor.addCommand("deskSave", { exec: () => { save(); return true } })
       editor.setKeystroke(CKEDITOR.CTRL + 83, "deskSave")
