@@ -215,6 +215,22 @@ def test_ctrl_s_saves_and_stays(page, live_server, reporter):
     assert "Thêm một câu." in article.body
 
 
+def test_autosave_and_presence_still_run_on_the_screen(page, live_server, reporter):
+    """The writing screen keeps article-form.js working: 30 s after a change the text
+    is saved to the server and the panel says so."""
+    article = make_article(title="Bản nháp", status=Article.Status.DRAFT, published_at=None,
+                           created_by=reporter)  # fmt: skip
+    log_in(page, live_server, "phongvien")
+    page.clock.install()
+    page.goto(live_server.url + reverse("admin:articles_article_change", args=[article.pk]))
+    wait_for_editor(page)
+    page.clock.run_for(2_000)
+    page.fill("#id_sapo", "Sapo viết dở, chưa bấm lưu.")
+    page.clock.run_for(31_000)
+    expect(page.locator("#newsroom-autosave-status")).to_contain_text("Đã lưu tạm lúc")
+    assert article.pk and page.log.errors == []
+
+
 UPLOAD_JS = r"""async ({pngBase64}) => {
     const editor = CKEDITOR.instances.id_body
     const bytes = Uint8Array.from(atob(pngBase64), c => c.charCodeAt(0))
