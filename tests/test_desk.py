@@ -203,6 +203,7 @@ def test_a_returned_article_opens_with_who_when_and_why(client, category, staff)
     assert timezone.localtime(event.created_at).strftime("%H:%M | %d/%m/%Y") in notice
     queue = html_of(client, reverse("admin:articles_article_changelist"))
     assert '<span class="article-status article-status--returned">Bị trả lại</span>' in queue
+    assert "articles/status-badge.css" in queue  # the badge is styled in the queue too
 
 
 def test_return_without_a_reason_keeps_the_reason_box_open(client, category, staff):

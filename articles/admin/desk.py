@@ -18,7 +18,7 @@ from articles.editing import display_name
 from articles.models import TRANSITIONS, Article, Author, Status
 from articles.photo_library import photo_edit_refusal, visible_photos
 from articles.renditions import thumbnail_url
-from articles.text import article_datetime
+from articles.text import article_datetime, parse_number
 
 # How each step reads on its button, and how it looks: the step forward is the
 # primary button; steps that send the article back or take it off the site are
@@ -189,8 +189,8 @@ def _lead_photo_card(form, article, user, data):
     """The lead photo now chosen (the posted one when the form is shown again)."""
     photo = None
     if form.is_bound and "lead_photo" in form.fields:
-        photo_id = form.data.get("lead_photo")
-        if photo_id and str(photo_id).isascii() and str(photo_id).isdigit():
+        photo_id = parse_number(form.data.get("lead_photo"))
+        if photo_id is not None:
             photo = visible_photos(user).filter(pk=photo_id).first()
     elif article is not None and article.lead_photo_id:
         photo = article.lead_photo
