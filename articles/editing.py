@@ -190,8 +190,6 @@ def change_form_context(request, article, form):
     existing = article is not None and article.pk is not None
     autosave = pending_autosave(user, article)
     context = {
-        "workflow_actions": article.allowed_actions(user) if existing else [],
-        "can_submit_new": not existing and user.has_perm("articles.add_article"),
         "presence_notices": (
             [presence_notice(p) for p in others_editing(article, user)] if existing else []
         ),

@@ -77,13 +77,19 @@ class NewsroomEditorWidget(CKEditorWidget):
         browse_url = reverse_lazy("articles:editor_browse")
         self.config["filebrowserBrowseUrl"] = browse_url
         self.config["filebrowserImageBrowseUrl"] = browse_url
+        # Inside the editing area: CKEditor's own styles, then ours (images and figures
+        # at most the column's width, text set like the article page).
+        self.config["contentsCss"] = [
+            static("ckeditor/ckeditor/contents.css"),
+            static("articles/editor-contents.css"),
+        ]
 
     def get_context(self, name, value, attrs):
         # Resolved per render: with the manifest storage the file name carries a hash.
         resources = []
-        for name, path in self.plugins.items():
+        for plugin, path in self.plugins.items():
             directory, _slash, filename = static(path).rpartition("/")
-            resources.append((name, directory + "/", filename))
+            resources.append((plugin, directory + "/", filename))
         self.external_plugin_resources = resources
         return super().get_context(name, value, attrs)
 

@@ -71,14 +71,27 @@ def can_edit_photo(user, photo):
     and above may change any photo, a reporter only the photos they uploaded. A photo
     readers see (or are about to: scheduled) on a public article changes only with the
     right to publish, since the change is live at once."""
+    return photo_edit_refusal(user, photo) is None
+
+
+def photo_edit_refusal(user, photo):
+    """None if `user` may change `photo`'s caption and credit, else why not (Vietnamese,
+    naming the public articles when that is the reason). See `can_edit_photo`."""
     if not user.has_perm("articles.change_photo"):
-        return False
+        return "Bạn không có quyền sửa ảnh trong thư viện."
     mine = photo.uploaded_by_id is not None and photo.uploaded_by_id == user.pk
     if not (mine or sees_whole_library(user)):
-        return False
+        return "Ảnh do người khác tải lên; chỉ biên tập viên trở lên được sửa chú thích."
     if photo.pk is None or user.has_perm("articles.publish_article"):
-        return True
-    return not published_uses([photo])
+        return None
+    live = published_uses([photo]).get(photo.pk)
+    if not live:
+        return None
+    titles = "; ".join(f"“{article.title}”" for article in live)
+    return (
+        f"Ảnh đang hiện trong bài đã xuất bản {titles}: chỉ người có quyền xuất bản mới "
+        "được sửa chú thích và tác giả ảnh."
+    )
 
 
 def editable_photo_ids(user, photos):
@@ -365,10 +378,29 @@ def add_library_credits(html: str) -> str:
 # -- the publish check --
 
 
+@dataclass
+class PhotoProblem:
+    """A photo that cannot be printed as it stands: where the article uses it and what
+    it lacks ("chú thích", "tác giả ảnh")."""
+
+    photo: Photo
+    places: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+
+    def __str__(self):
+        missing = sorted(self.missing, key=_ORDER.index)
+        return f"{describe_photo(self.photo, self.places)}: thiếu {' và '.join(missing)}"
+
+
 def photos_missing_caption_or_credit(article) -> list[str]:
     """What keeps `article`'s photos from being printed: one Vietnamese line per photo
     lacking a caption or a credit, e.g. "Ảnh #12 (ảnh đại diện; tệp “a.jpg”): thiếu
-    tác giả ảnh". Empty when every photo is ready.
+    tác giả ảnh". Empty when every photo is ready. See `photo_problems`."""
+    return [str(problem) for problem in photo_problems(article)]
+
+
+def photo_problems(article) -> list[PhotoProblem]:
+    """The photos of `article` lacking a caption or a credit, one entry per photo.
 
     Checked: the lead photo (the library caption); attached photos (the per-use
     caption if set, else the library's); library photos shown in the body (the
@@ -396,7 +428,7 @@ def photos_missing_caption_or_credit(article) -> list[str]:
             photo = photos[src]
             entries.append((photo, "ảnh trong nội dung", photo.caption, photo.credit))
 
-    problems = {}  # photo id -> [photo, places, missing]
+    problems = {}  # photo id -> PhotoProblem
     for photo, place, caption, credit in entries:
         missing = []
         if not (caption or "").strip():
@@ -405,13 +437,10 @@ def photos_missing_caption_or_credit(article) -> list[str]:
             missing.append("tác giả ảnh")
         if not missing:
             continue
-        entry = problems.setdefault(photo.pk, [photo, [], []])
-        for values, new in ((entry[1], [place]), (entry[2], missing)):
+        problem = problems.setdefault(photo.pk, PhotoProblem(photo))
+        for values, new in ((problem.places, [place]), (problem.missing, missing)):
             values.extend(value for value in new if value not in values)
-    return [
-        f"{describe_photo(photo, places)}: thiếu {' và '.join(sorted(missing, key=_ORDER.index))}"
-        for photo, places, missing in problems.values()
-    ]
+    return list(problems.values())
 
 
 _ORDER = ["chú thích", "tác giả ảnh"]

@@ -386,3 +386,8 @@ def thumbnail_for(photo, min_width=THUMBNAIL_WIDTH):
 def og_rendition(photo):
     """The photo's 1200×630 OpenGraph JPEG, or None before renditions are made."""
     return next(iter(_candidates(photo, OG_KIND, JPEG)), None)
+
+
+def thumbnail_url(photo, width=THUMBNAIL_WIDTH):
+    """The address of `thumbnail_for`'s copy (for templates that need only the URL)."""
+    return thumbnail_for(photo, width).src

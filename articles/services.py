@@ -8,11 +8,13 @@ edit-presence clean-up, and (after commit) whatever listens to `article_changed`
 all go through here.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles import checklist
 from articles.models import (
     Article,
     ArticleEvent,
@@ -20,11 +22,11 @@ from articles.models import (
     EditPresence,
     Status,
     TransitionForbidden,
-    TransitionNotAllowed,
 )
 from articles.models.article import clean_reason
-from articles.photo_library import photos_missing_caption_or_credit
+from articles.photo_library import photo_edit_refusal
 from articles.revisions import put_back, record_revision, record_revision_if_changed
+from articles.text import clean_line, clean_text
 
 # Sent after the transaction commits, whenever what readers may see of an article can
 # have changed: `article` is the saved instance (possibly trashed or purged).
@@ -47,30 +49,24 @@ def _event(article, *, by, action, reason="", previous=None, scheduled_for=None)
     )
 
 
-def publish_blockers(article):
-    """Why the article cannot be published as it stands (empty when it can)."""
-    problems = photos_missing_caption_or_credit(article)
-    if not problems:
-        return []
-    return [
-        _("Chưa thể xuất bản: ảnh còn thiếu chú thích hoặc tác giả ảnh — %s.") % "; ".join(problems)
-    ]
-
-
-def transition_article(article, action, *, by, reason="", at=None):
+def transition_article(article, action, *, by, reason="", at=None, override=None):
     """Move `article` one step along the editorial chain as `by`, and record it.
 
-    Raises TransitionNotAllowed or TransitionForbidden; on refusal nothing changes
-    (no event, no revision). The row is locked for the move, so two editors
-    pressing buttons at once cannot both move it.
+    Approval and publishing must pass the pre-publish checklist (`articles.checklist`);
+    `override` (a `checklist.Override`) lets whoever may publish go past its soft
+    rules with a reason, recorded as a "checklist_override" event.
+
+    Raises TransitionNotAllowed (ChecklistRefused when the checklist stops it) or
+    TransitionForbidden; on refusal nothing changes (no event, no revision). The row
+    is locked for the move, so two editors pressing buttons at once cannot both move it.
     """
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         transition = locked.check_transition(action, by=by, reason=reason, at=at)
-        if transition.target == Status.PUBLISHED:
-            blockers = publish_blockers(locked)
-            if blockers:
-                raise TransitionNotAllowed(" ".join(str(b) for b in blockers))
+        waived = checklist.enforce(locked, transition, by=by, override=override)
+        if waived:
+            _event(locked, by=by, action="checklist_override",
+                   reason=checklist.override_note(waived, override.reason))  # fmt: skip
         previous = locked.status
         locked.move(transition, by=by, at=at)
         _event(
@@ -89,6 +85,33 @@ def transition_article(article, action, *, by, reason="", at=None):
     for name in ("status", "published_at", "first_published_at", "updated_by", "updated_at"):
         setattr(article, name, getattr(locked, name))
     return transition
+
+
+class PhotoLocked(PermissionDenied):
+    """The user may not change this library photo's caption or credit."""
+
+
+def update_photo_text(photo, *, by, caption=None, credit=None):
+    """Change a library photo's caption and/or credit (None: leave it) from the article
+    screen, under the photo library's own rule (`photo_library.can_edit_photo`): the
+    text is printed with every article using the photo, live ones included.
+
+    Returns True if something changed; raises PhotoLocked with the reason otherwise.
+    """
+    values = {}
+    if caption is not None and clean_text(caption).strip() != photo.caption:
+        values["caption"] = clean_text(caption).strip()
+    if credit is not None and clean_line(credit) != photo.credit:
+        values["credit"] = clean_line(credit)
+    if not values:
+        return False
+    refusal = photo_edit_refusal(by, photo)
+    if refusal:
+        raise PhotoLocked(refusal)
+    for name, value in values.items():
+        setattr(photo, name, value)
+    photo.save(update_fields=list(values))
+    return True
 
 
 def record_edit(article, *, by, created, action=None):

@@ -194,6 +194,12 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
 
+# The house style's lengths (characters), counted live on the article screen and checked
+# before approval; a managing editor may go over them with a reason (articles.checklist).
+# The database allows 300 characters of headline.
+HEADLINE_HOUSE_LIMIT = env_int("HEADLINE_HOUSE_LIMIT", 120)
+SAPO_HOUSE_LIMIT = env_int("SAPO_HOUSE_LIMIT", 300)
+
 LOGIN_URL = "admin:login"
 
 # CKEditor 4: a toolbar for news writing. The browser-side filter is a convenience
@@ -220,11 +226,8 @@ CKEDITOR_CONFIGS = {
         # The content filter (`allowedContent`) and image2's classes are set by
         # articles.editor.NewsroomEditorWidget from articles.richtext's allowlist, so
         # the editor keeps exactly what the server keeps.
-        # CKEditor's own content styles, then how our alignment classes look.
-        "contentsCss": [
-            CKEDITOR_BASEPATH + "contents.css",
-            STATIC_URL + "articles/editor-content.css",
-        ],
+        # The editing area's styles (`contentsCss`) are set by the widget too, through
+        # `static()`, so the manifest storage's hashed names are used.
         "pasteFromWordRemoveFontStyles": True,
         "pasteFromWordRemoveStyles": True,
         # What screen readers and the editing area's tooltip call the editor (CKEditor

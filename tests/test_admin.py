@@ -103,7 +103,16 @@ def test_body_posted_to_admin_is_sanitised(client, category):
 def test_managing_editor_submits_then_publishes_from_the_form(client, category):
     """A managing editor saves, submits, then approves and publishes with the form's buttons."""
     login(client, "thukytoasoan", MANAGING_EDITOR)
-    client.post(ADD_URL, article_form(category, _transition="submit"))
+    byline = make_author("Minh Thư")  # publishing needs a byline
+    client.post(
+        ADD_URL,
+        article_form(
+            category,
+            _transition="submit",
+            **{"byline_entries-TOTAL_FORMS": "1", "byline_entries-0-author": byline.pk,
+               "byline_entries-0-position": "0"},
+        ),
+    )  # fmt: skip
     article = Article.objects.get()
     assert article.status == Article.Status.SUBMITTED
     url = reverse("admin:articles_article_change", args=[article.pk])
@@ -130,7 +139,9 @@ def test_publish_action_needs_permission(client, category):
 
 def test_publish_action_for_managing_editor(client, category):
     """The managing editor's bulk publish makes the articles public."""
-    drafts = [make_article(title=f"Bài {i}", category=category, status=Article.Status.EDITED)
+    byline = make_author("Minh Thư")  # publishing needs a byline
+    drafts = [make_article(title=f"Bài {i}", category=category, status=Article.Status.EDITED,
+                           authors=[byline])
               for i in range(3)]  # fmt: skip
     login(client, "thukytoasoan", MANAGING_EDITOR)
     client.post(
@@ -171,15 +182,15 @@ def test_changelist_shows_columns_and_filters(client, category):
     login(client, "tongbientap", EDITOR_IN_CHIEF)
     url = reverse("admin:articles_article_changelist")
     html = client.get(url).content.decode()
-    scheduled_row = result_row(html, "title", "Bài hẹn giờ")
+    scheduled_row = result_row(html, "headline", "Bài hẹn giờ")
     assert scheduled_row["status_column"] == "Hẹn giờ"
     assert scheduled_row["byline_names"] == "Minh Thư"
     assert scheduled_row["category"] == category.name
-    live_row = result_row(html, "title", "Bài đã đăng")
+    live_row = result_row(html, "headline", "Bài đã đăng")
     assert live_row["status_column"] == "Đã xuất bản"
     assert live_row["byline_names"] == "Hoàng Anh"
     scheduled = client.get(url, {"trang_thai": "scheduled"}).content.decode()
-    assert [row["title"] for row in result_rows(scheduled)] == ["Bài hẹn giờ"]
+    assert [row["headline"] for row in result_rows(scheduled)] == ["Bài hẹn giờ"]
 
 
 def test_admin_search_by_title(client, category):
@@ -188,7 +199,7 @@ def test_admin_search_by_title(client, category):
     make_article(title="Giá vàng đi ngang", category=category)
     login(client, "tongbientap", EDITOR_IN_CHIEF)
     html = client.get(reverse("admin:articles_article_changelist"), {"q": "gạo"}).content.decode()
-    assert [row["title"] for row in result_rows(html)] == ["Xuất khẩu gạo tăng mạnh"]
+    assert [row["headline"] for row in result_rows(html)] == ["Xuất khẩu gạo tăng mạnh"]
 
 
 def test_admin_is_in_vietnamese(client):

@@ -352,7 +352,8 @@ def test_pages_after_a_post_are_vietnamese(newsroom, role):
     client.force_login(newsroom["users"][role])
     pages = _post_pages(client, newsroom, role)
     assert "article add with errors" in pages
-    assert "Hãy sửa lỗi bên dưới." in pages["article add with errors"].content.decode()
+    # The writing screen's own notice (templates/admin/articles/article/change_form.html).
+    assert "Chưa lưu được." in pages["article add with errors"].content.decode()
     problems = []
     for name, response in pages.items():
         problems += [f"{name}: {hit}" for hit in english_in_html(response.content.decode())]
@@ -400,7 +401,7 @@ def test_read_only_article_shows_no_none_and_no_field_names(newsroom):
     assert "Lưu lại" not in text  # really the read-only view
     for english in ("None", "Base version", "Workflow reason", "Publish at", "Created by"):
         assert english not in text
-    assert "Người tạo" in text
+    assert "Trạng thái" in text and "Lưu lần cuối" in text  # the status panel's labels
 
 
 def test_permissions_are_listed_in_vietnamese(newsroom):

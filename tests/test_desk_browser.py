@@ -1,22 +1,16 @@
-"""The screens around the article form, in headless Chromium (Debian's) via Playwright:
-the image dialog (caption, credit, alt text required and stored), the library browser
-window, the queue pages (axe-core: no serious or critical WCAG 2 A/AA violation), and
-history, comparison and preview. Screenshots at 390 px and 1366 px go to the artefacts
-folder (tests/browser.py) for a human to look at.
-"""
+"""The writing screen in Chromium: one article's whole trip (write with a captioned,
+credited lead photo, return with a reason, fix, resubmit, forward, publish, read),
+axe-core on every screen of it, screenshots at 390 and 1366 px, Ctrl+S, and images
+inserted in CKEditor held to the column's width."""
 
-from datetime import timedelta
+import base64
 
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles import editing, services
-from articles.models import Article, ArticleEvent, ArticleRevision, Photo
-from articles.renditions import generate_renditions
+from articles.models import Article
 from tests.browser import (
     BROWSER_TEST_MARKS,
-    PASSWORD,
     axe_violations,
     log_in,
     screenshot,
@@ -25,7 +19,6 @@ from tests.browser import (
 from tests.factories import (
     EDITOR,
     MANAGING_EDITOR,
-    REPORTER,
     image_bytes,
     make_article,
     make_author,
@@ -36,314 +29,249 @@ from tests.factories import (
 
 pytestmark = BROWSER_TEST_MARKS
 
-DIALOG = ".cke_dialog_body"
-STATUS = f"{DIALOG} [role=alert]"
+SERIOUS = {"serious", "critical"}
+TITLE = "Cảng Hải Phòng đón tàu container lớn nhất từ trước đến nay"
+SAPO = "Sáng nay, tàu container có sức chở 14.000 TEU cập cảng Lạch Huyện."
+BODY = "Tàu dài 366 m, rộng 51 m, cập cầu số 5 lúc 8 giờ sáng."
+CAPTION = "Tàu container cập cảng Lạch Huyện sáng 12/3"
+CREDIT = "Ảnh: Minh Thư"
+REASON = "Sapo thiếu thông tin: đây có phải lần đầu tàu cỡ này vào cảng miền Bắc?"
 
 
-def dialog_field(page, label):
-    """The dialog's input labelled `label` (CKEditor links label and input by id)."""
-    return page.locator(DIALOG).get_by_label(label, exact=True)
+def switch_to(page, live_server, username):
+    page.context.clear_cookies()
+    log_in(page, live_server, username)
 
 
-def open_image_dialog(page):
-    page.click("#cke_id_body .cke_button__image")
-    page.wait_for_selector(DIALOG)
-
-
-def editor_html(page):
-    return page.evaluate("CKEDITOR.instances.id_body.getData()")
-
-
-def choose_category(page, name):
-    page.click("#id_category + .select2 .select2-selection")
-    page.fill(".select2-container--open .select2-search__field", name[:4])
-    page.click(f".select2-results__option:has-text('{name}')")
-
-
-def test_image_dialog_requires_caption_and_credit_and_stores_them(page, live_server, reporter,
-                                                                   tmp_path):  # fmt: skip
-    """Upload in the dialog; OK without caption and credit is refused in Vietnamese and
-    inserts nothing; with them, the library photo stores caption, credit and alt text
-    and the body gets the captioned, credited figure, kept on save."""
-    category = make_category("Thời sự")
-    log_in(page, live_server, "phongvien")
-    page.goto(live_server.url + reverse("admin:articles_article_add"))
+def open_from_queue(page, live_server, queue, article):
+    page.goto(f"{live_server.url}{reverse('admin:articles_article_changelist')}?hang_doi={queue}")
+    with page.expect_navigation():
+        page.click(f"a[href*='/{article.pk}/change/']")
     wait_for_editor(page)
-    open_image_dialog(page)
-    for label in ("Chú thích (bắt buộc)", "Tác giả ảnh / nguồn (bắt buộc)", "Văn bản thay thế"):
-        expect(dialog_field(page, label)).to_be_visible()
-    expect(page.locator(DIALOG)).not_to_contain_text("Ảnh có chú thích")  # always captioned
-    screenshot(page, "desk-image-dialog", full_page=False)
-
-    page.click(f"{DIALOG} .cke_dialog_tab:has-text('Tải lên')")
-    picture = tmp_path / "hoi-nghi.png"
-    picture.write_bytes(image_bytes((800, 450), fmt="PNG"))
-    upload_frame = page.frame_locator("iframe.cke_dialog_ui_input_file")
-    upload_frame.locator("input[type=file]").set_input_files(str(picture))
-    page.click(f"{DIALOG} .cke_dialog_ui_fileButton")
-    page.wait_for_function(
-        "() => CKEDITOR.dialog.getCurrent().getValueOf('info', 'src').includes('/media/photos/')"
-    )
-    photo = Photo.objects.get()
-    assert (photo.uploaded_by, photo.caption, photo.credit) == (reporter, "", "")
-
-    page.click(f"{DIALOG} .cke_dialog_ui_button_ok")
-    expect(page.locator(STATUS)).to_have_text(
-        "Cần nhập chú thích ảnh. Cần ghi tác giả ảnh / nguồn."
-    )
-    expect(dialog_field(page, "Chú thích (bắt buộc)")).to_have_attribute("aria-invalid", "true")
-    assert "<figure" not in editor_html(page)
-    screenshot(page, "desk-image-dialog-refused", full_page=False)
-
-    dialog_field(page, "Chú thích (bắt buộc)").fill("Toàn cảnh hội nghị tổng kết")
-    page.click(f"{DIALOG} .cke_dialog_ui_button_ok")
-    expect(page.locator(STATUS)).to_have_text("Cần ghi tác giả ảnh / nguồn.")
-    assert "<figure" not in editor_html(page)
-
-    dialog_field(page, "Tác giả ảnh / nguồn (bắt buộc)").fill("Ảnh: Minh Thư")
-    dialog_field(page, "Văn bản thay thế").fill("Hội trường kín đại biểu")
-    page.click(f"{DIALOG} .cke_dialog_ui_button_ok")
-    expect(page.locator(DIALOG)).to_be_hidden()
-    page.wait_for_function("() => CKEDITOR.instances.id_body.getData().includes('photo-credit')")
-    html = editor_html(page)
-    assert 'alt="Hội trường kín đại biểu"' in html and f'src="{photo.image.url}"' in html
-    assert (
-        '<figcaption>Toàn cảnh hội nghị tổng kết <span class="photo-credit">Ảnh: Minh Thư'
-        "</span></figcaption>"
-    ) in html
-    photo.refresh_from_db()
-    assert (photo.caption, photo.credit, photo.alt_text) == (
-        "Toàn cảnh hội nghị tổng kết",
-        "Ảnh: Minh Thư",
-        "Hội trường kín đại biểu",
-    )
-
-    # Editing the figure again: the dialog shows what the figure says; a changed
-    # caption goes to the figure and to the library photo.
-    page.evaluate(
-        "Object.values(CKEDITOR.instances.id_body.widgets.instances)"
-        ".find(w => w.name === 'image').edit()"
-    )
-    page.wait_for_selector(DIALOG)
-    caption = dialog_field(page, "Chú thích (bắt buộc)")
-    expect(caption).to_have_value("Toàn cảnh hội nghị tổng kết")
-    expect(dialog_field(page, "Tác giả ảnh / nguồn (bắt buộc)")).to_have_value("Ảnh: Minh Thư")
-    expect(dialog_field(page, "Văn bản thay thế")).to_have_value("Hội trường kín đại biểu")
-    caption.fill("Toàn cảnh hội nghị tổng kết năm 2024")
-    page.click(f"{DIALOG} .cke_dialog_ui_button_ok")
-    expect(page.locator(DIALOG)).to_be_hidden()
-    page.wait_for_function("() => CKEDITOR.instances.id_body.getData().includes('năm 2024')")
-    assert editor_html(page).count("<figure") == 1
-    photo.refresh_from_db()
-    assert photo.caption == "Toàn cảnh hội nghị tổng kết năm 2024"
-
-    page.fill("#id_title", "Hội nghị tổng kết ngành Công Thương")
-    choose_category(page, category.name)
-    page.click("input[name=_save]")
-    page.wait_for_selector(".messagelist .success")
-    article = Article.objects.get()
-    assert '<figure class="image">' in article.body
-    assert (
-        "<figcaption>Toàn cảnh hội nghị tổng kết năm 2024 "
-        '<span class="photo-credit">Ảnh: Minh Thư</span></figcaption>'
-    ) in article.body
-    assert list(article.body_photos.all()) == [photo]
-    assert page.log.errors == [] and page.log.failed == []
 
 
-def test_browse_window_shows_thumbnails_searches_and_fills_the_dialog(page, live_server):
-    """ "Chọn trong thư viện" (CKEditor's "Duyệt máy chủ") opens the library: small
-    renditions, captions and credits, a search; picking a photo fills the dialog with its
-    caption, credit and alt text, and inserting it changes nothing in the library (the
-    values were not edited)."""
-    editor = make_user("bientap", EDITOR, password=PASSWORD)
-    old_town = make_photo("Phố cổ Hội An về đêm", "Ảnh: Hoàng Anh", size=(1200, 800),
-                          uploaded_by=editor, alt_text="Đèn lồng trên phố cổ")  # fmt: skip
-    fields = make_photo("Ruộng bậc thang Mù Cang Chải", "Ảnh: Minh Thư", size=(1200, 800),
-                        uploaded_by=editor)  # fmt: skip
-    for photo in (old_town, fields):
-        generate_renditions(photo)
-    log_in(page, live_server, "bientap")
-    page.goto(live_server.url + reverse("admin:articles_article_add"))
-    wait_for_editor(page)
-    open_image_dialog(page)
-    with page.expect_popup() as popup_info:
-        page.click(f"{DIALOG} a.cke_dialog_ui_button:has-text('Chọn trong thư viện')")
-    browser = popup_info.value
-    browser.log = page.log
-    browser.wait_for_url(f"**{reverse('articles:editor_browse')}?*")
-    browser.wait_for_selector("#photos img")
-    sources = browser.eval_on_selector_all("#photos img", "imgs => imgs.map(i => i.src)")
-    assert len(sources) == 2 and all("/media/renditions/" in src for src in sources)
-    expect(browser.locator("#photos")).to_contain_text("Ảnh: Hoàng Anh")
-    screenshot(browser, "desk-library-browser")
-
-    browser.fill("input[type=search]", "pho co")
-    browser.click("button:has-text('Tìm')")
-    expect(browser.locator("#photos li")).to_have_count(1)
-    expect(browser.locator("#photos")).to_contain_text("Phố cổ Hội An về đêm")
-    saves = []
-    page.on(
-        "request", lambda r: r.method == "POST" and "thong-tin-anh" in r.url and saves.append(r)
-    )
-    with browser.expect_event("close"):
-        browser.click("#photos a")
-
-    expect(dialog_field(page, "Chú thích (bắt buộc)")).to_have_value("Phố cổ Hội An về đêm")
-    expect(dialog_field(page, "Tác giả ảnh / nguồn (bắt buộc)")).to_have_value("Ảnh: Hoàng Anh")
-    expect(dialog_field(page, "Văn bản thay thế")).to_have_value("Đèn lồng trên phố cổ")
-    page.click(f"{DIALOG} .cke_dialog_ui_button_ok")
-    expect(page.locator(DIALOG)).to_be_hidden()
-    page.wait_for_function("() => CKEDITOR.instances.id_body.getData().includes('photo-credit')")
-    html = editor_html(page)
-    assert f'src="{old_town.image.url}"' in html
-    assert 'Phố cổ Hội An về đêm <span class="photo-credit">Ảnh: Hoàng Anh</span>' in html
-    assert saves == []
-    assert page.log.errors == []
+def shot(page, name):
+    """Screenshots from the top of the page (the sticky status card would otherwise be
+    captured wherever the last action scrolled to)."""
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, name)
 
 
-def test_a_photo_the_writer_may_not_change_keeps_its_library_values(page, live_server,
-                                                                     reporter):  # fmt: skip
-    """A colleague's photo readers already see: typing its address fills the dialog from
-    the library with a note; a caption changed here goes into this figure only."""
-    colleague = make_user("phongvien2", REPORTER)
-    photo = make_photo("Cảng Hải Phòng", "Ảnh: TTXVN", uploaded_by=colleague)
-    make_article(title="Bài đã đăng", lead_photo=photo, category=make_category("Kinh tế"))
-    log_in(page, live_server, "phongvien")
-    page.goto(live_server.url + reverse("admin:articles_article_add"))
-    wait_for_editor(page)
-    open_image_dialog(page)
-    dialog_field(page, "Địa chỉ ảnh").fill(photo.image.url)
-    caption = dialog_field(page, "Chú thích (bắt buộc)")
-    expect(caption).to_have_value("Cảng Hải Phòng")
-    expect(dialog_field(page, "Tác giả ảnh / nguồn (bắt buộc)")).to_have_value("Ảnh: TTXVN")
-    expect(page.locator(STATUS)).to_contain_text("chỉ dùng cho bài này")
-    caption.fill("Cảng Hải Phòng sáng 5/3")
-    page.click(f"{DIALOG} .cke_dialog_ui_button_ok")
-    expect(page.locator(DIALOG)).to_be_hidden()
-    page.wait_for_function("() => CKEDITOR.instances.id_body.getData().includes('sáng 5/3')")
-    assert 'Cảng Hải Phòng sáng 5/3 <span class="photo-credit">Ảnh: TTXVN</span>' in (
-        editor_html(page)
-    )
-    photo.refresh_from_db()
-    assert (photo.caption, photo.credit) == ("Cảng Hải Phòng", "Ảnh: TTXVN")
-    assert page.log.errors == [] and page.log.failed == []
+def assert_accessible(page, where):
+    violations = axe_violations(page, impacts=SERIOUS)
+    assert violations == [], f"{where}: {violations}"
 
 
-def _queue_data():
-    reporter = make_user("phongvien", REPORTER, password=PASSWORD, first_name="Minh",
-                         last_name="Thư")  # fmt: skip
-    editor = make_user("bientap", EDITOR, password=PASSWORD, first_name="Hoàng", last_name="Anh")
-    economy = make_category("Kinh tế")
-    market = make_category("Thị trường", parent=economy)
-    author = make_author("Minh Thư")
-    now = timezone.now()
-    titles = [
-        "Giá xăng giảm lần thứ ba liên tiếp, về mức thấp nhất từ đầu năm",
-        "Xuất khẩu gạo tăng mạnh trong quý I",
-        "Hội chợ hàng Việt thu hút hơn 300 doanh nghiệp",
-    ]
-    for index, title in enumerate(titles):
-        article = make_article(title=title, category=market if index else economy,
-                               status=Article.Status.DRAFT, created_by=reporter,
-                               authors=[author])  # fmt: skip
-        services.transition_article(article, "submit", by=reporter)
-        article.events.update(created_at=now - timedelta(hours=5 - index))
-    returned = make_article(title="Bài bị trả lại vì thiếu nguồn", category=economy,
-                            status=Article.Status.DRAFT, created_by=reporter)  # fmt: skip
-    services.transition_article(returned, "submit", by=reporter)
-    services.transition_article(returned, "return", by=editor, reason="Thiếu nguồn ở đoạn hai")
-    make_article(title="Bản nháp chưa gửi", status=Article.Status.DRAFT, created_by=reporter,
-                 category=economy)  # fmt: skip
-    editing.mark_presence(Article.objects.get(title=titles[1]), editor)
+def pick(page, field_id, term, option):
+    page.click(f"#{field_id} + .select2 .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", term)
+    page.click(f".select2-results__option:has-text('{option}')")
 
 
-def test_queue_pages_pass_axe_and_look_right(page, live_server):
-    """ "Chờ biên tập" for the editor and "Bài của tôi" for the reporter: titled with the
-    queue, no serious or critical axe-core violation, returned article marked."""
-    _queue_data()
-    log_in(page, live_server, "bientap")
-    queues = live_server.url + reverse("admin:articles_article_changelist")
-    page.goto(queues + "?hang_doi=cho-bien-tap")
-    expect(page.locator("h1")).to_have_text("Chờ biên tập")
-    expect(page.locator("#result_list tbody tr")).to_have_count(3)
-    expect(page.locator("#result_list tbody tr").first).to_contain_text("chờ 5 giờ")
-    assert axe_violations(page, impacts={"serious", "critical"}) == []
-    screenshot(page, "desk-queue-editor")
-    page.set_viewport_size({"width": 390, "height": 900})  # "3 kết quả (tổng số 5)" wraps
-    assert axe_violations(page, impacts={"serious", "critical"}) == []
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-    page.context.clear_cookies()  # log out
-    log_in(page, live_server, "phongvien")
-    page.goto(queues + "?hang_doi=cua-toi")
-    expect(page.locator("h1")).to_have_text("Bài của tôi")
-    badge = page.locator("#result_list .newsroom-badge-returned")
-    expect(badge).to_have_text("Bị trả lại")
-    assert axe_violations(page, impacts={"serious", "critical"}) == []
-    screenshot(page, "desk-queue-reporter")
-    page.set_viewport_size({"width": 390, "height": 900})  # the phone layout (cards)
-    expect(page.locator("#result_list thead")).to_be_hidden()
-    assert axe_violations(page, impacts={"serious", "critical"}) == []
-    assert page.log.errors == []
-
-
-def test_history_compare_and_preview_screens(page, live_server):
-    """The history (names, restore per row), the visual comparison with its HTML toggle,
-    and the preview with the public chrome, at phone and desktop widths."""
-    managing = make_user("thukytoasoan", MANAGING_EDITOR, password=PASSWORD, first_name="Lan",
-                         last_name="Anh")  # fmt: skip
-    reporter = make_user("phongvien", REPORTER, first_name="Minh", last_name="Thư")
-    category = make_category("Kinh tế")
+def test_an_article_travels_the_chain_on_the_writing_screen(page, live_server, reporter):
+    make_author("Minh Thư", user=reporter)
     make_category("Thời sự")
-    photo = make_photo("Cây xăng trên phố Lê Duẩn", "Ảnh: Minh Thư", size=(800, 450))
-    generate_renditions(photo)
+    make_user("bientap", EDITOR, first_name="Hoàng", last_name="Anh")
+    make_user("thuky", MANAGING_EDITOR)
+    photo = make_photo(caption="", credit="", uploaded_by=reporter,
+                       original_filename="cang-hai-phong.jpg", size=(1200, 800))  # fmt: skip
+
+    # The reporter writes: the byline is already theirs; caption and credit in place.
+    log_in(page, live_server, "phongvien")
+    page.goto(live_server.url + reverse("admin:articles_article_add"))
+    wait_for_editor(page)
+    expect(page.locator("#desk-bylines .select2-selection__rendered")).to_have_text("Minh Thư")
+    assert_accessible(page, "add form")
+    page.fill("#id_title", TITLE)
+    expect(page.locator("#desk-title-count")).to_have_text(f"{len(TITLE)}/120 ký tự")
+    page.fill("#id_sapo", SAPO)
+    body = page.frame_locator("#cke_id_body iframe.cke_wysiwyg_frame").locator("body")
+    body.click()
+    body.fill(BODY)
+    expect(page.locator("#desk-body-count")).to_have_text("15 chữ · khoảng 1 phút đọc")
+    pick(page, "id_category", "Thời", "Thời sự")
+    pick(page, "id_lead_photo", "cang", "cang-hai-phong")
+    expect(page.locator("#id_lead_photo_caption")).to_be_enabled()
+    expect(page.locator("[data-desk-lead-thumb]")).to_be_visible()
+    page.fill("#id_lead_photo_caption", CAPTION)
+    page.fill("#id_lead_photo_credit", CREDIT)
+    shot(page, "desk-add-reporter")
+    with page.expect_navigation():
+        page.click("button[name=_transition][value=submit]")
+    expect(page.locator(".messagelist .success")).to_contain_text("Đã “Gửi biên tập”")
+    article = Article.objects.get()
+    assert article.status == Article.Status.SUBMITTED
+    photo.refresh_from_db()
+    assert (photo.caption, photo.credit) == (CAPTION, CREDIT)
+
+    # The section editor returns it, with the reason typed next to the button.
+    switch_to(page, live_server, "bientap")
+    open_from_queue(page, live_server, "cho-bien-tap", article)
+    assert_accessible(page, "editor's screen")
+    shot(page, "desk-change-editor")
+    reason_box = page.locator("#desk-reason")
+    expect(reason_box).to_be_hidden()
+    page.click("button[data-reason-for=return]")
+    expect(reason_box).to_be_visible()
+    expect(page.locator("#id_workflow_reason")).to_be_focused()
+    page.fill("#id_workflow_reason", REASON)
+    assert_accessible(page, "reason box open")
+    with page.expect_navigation():
+        page.click("#desk-reason button[name=_transition][value=return]")
+    expect(page.locator(".messagelist .success")).to_contain_text("Bị trả lại")
+
+    # The reporter sees it stand out in the queue, and the reason at the top.
+    switch_to(page, live_server, "phongvien")
+    page.goto(
+        f"{live_server.url}{reverse('admin:articles_article_changelist')}?hang_doi=bi-tra-lai"
+    )
+    expect(page.locator(".article-status--returned")).to_have_text("Bị trả lại")
+    open_from_queue(page, live_server, "bi-tra-lai", article)
+    notice = page.locator(".desk-returned")
+    expect(notice).to_contain_text(REASON)
+    expect(notice).to_contain_text("Hoàng Anh")
+    assert_accessible(page, "returned article")
+    shot(page, "desk-returned")
+    page.fill("#id_sapo", SAPO + " Đây là lần đầu một tàu cỡ này vào cảng miền Bắc.")
+    with page.expect_navigation():
+        page.click("button[name=_transition][value=submit]")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    # The editor forwards; the managing editor publishes.
+    switch_to(page, live_server, "bientap")
+    open_from_queue(page, live_server, "cho-bien-tap", article)
+    with page.expect_navigation():
+        page.click("button[name=_transition][value=forward]")
+    expect(page.locator(".messagelist .success")).to_contain_text("Chờ duyệt")
+    switch_to(page, live_server, "thuky")
+    open_from_queue(page, live_server, "cho-duyet", article)
+    expect(page.locator(".desk-check--fail, .desk-check--warn")).to_have_count(0)
+    assert_accessible(page, "managing editor's screen")
+    shot(page, "desk-change-managing")
+    publish = page.locator("button[name=_transition][value=publish]")
+    page.click(".desk-schedule summary")
+    page.fill("#id_publish_at_0", "01/01/2099")
+    page.fill("#id_publish_at_1", "08:00")
+    expect(publish).to_have_text("Hẹn giờ xuất bản")
+    assert_accessible(page, "schedule open")
+    page.fill("#id_publish_at_0", "")
+    expect(publish).to_have_text("Xuất bản")
+    page.fill("#id_publish_at_1", "")
+    with page.expect_navigation():
+        page.click("button[name=_transition][value=publish]")
+    expect(page.locator(".messagelist .success")).to_contain_text("Đã xuất bản")
+    article.refresh_from_db()
+    assert article.is_published
+
+    page.goto(live_server.url + reverse("admin:articles_article_change", args=[article.pk]))
+    wait_for_editor(page)
+    expect(page.locator(".desk-links")).to_contain_text("Xem trên trang web")
+    expect(page.locator(".desk-links")).not_to_contain_text("Xem trước")
+    assert_accessible(page, "published article")
+    shot(page, "desk-published")
+    assert page.log.errors == []
+    assert page.log.failed == []
+
+    # The reader sees the figure with its caption and credit.
+    page.context.clear_cookies()
+    page.goto(live_server.url + article.get_absolute_url())
+    figure = page.locator("figure.photo figcaption").first
+    expect(figure).to_contain_text(CAPTION)
+    expect(figure).to_contain_text(CREDIT)
+
+
+def test_a_reporter_only_reads_a_submitted_article(page, live_server, reporter):
+    article = make_article(title="Bài đã gửi", status=Article.Status.SUBMITTED,
+                           published_at=None, created_by=reporter, source="")  # fmt: skip
+    log_in(page, live_server, "phongvien")
+    page.goto(live_server.url + reverse("admin:articles_article_change", args=[article.pk]))
+    expect(page.locator(".desk-readonly-title")).to_have_text("Bài đã gửi")
+    text = page.inner_text("#content")
+    assert "None" not in text and "Workflow" not in text
+    assert_accessible(page, "read-only view")
+    shot(page, "desk-readonly-reporter")
+
+
+def test_ctrl_s_saves_and_stays(page, live_server, reporter):
+    article = make_article(title="Bản nháp", status=Article.Status.DRAFT, published_at=None,
+                           created_by=reporter)  # fmt: skip
+    url = live_server.url + reverse("admin:articles_article_change", args=[article.pk])
+    log_in(page, live_server, "phongvien")
+    page.goto(url)
+    wait_for_editor(page)
+    page.fill("#id_title", "Bản nháp đã sửa")
+    with page.expect_navigation():
+        page.keyboard.press("Control+s")
+    assert page.url.startswith(url)
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    wait_for_editor(page)
+    body = page.frame_locator("#cke_id_body iframe.cke_wysiwyg_frame").locator("body")
+    body.click()
+    page.keyboard.type(" Thêm một câu.")
+    with page.expect_navigation():
+        page.keyboard.press("Control+s")  # inside the editor too
+    article.refresh_from_db()
+    assert article.title == "Bản nháp đã sửa"
+    assert "Thêm một câu." in article.body
+
+
+def test_autosave_and_presence_still_run_on_the_screen(page, live_server, reporter):
+    """The writing screen keeps article-form.js working: 30 s after a change the text
+    is saved to the server and the panel says so."""
+    article = make_article(title="Bản nháp", status=Article.Status.DRAFT, published_at=None,
+                           created_by=reporter)  # fmt: skip
+    log_in(page, live_server, "phongvien")
+    page.clock.install()
+    page.goto(live_server.url + reverse("admin:articles_article_change", args=[article.pk]))
+    wait_for_editor(page)
+    page.clock.run_for(2_000)
+    page.fill("#id_sapo", "Sapo viết dở, chưa bấm lưu.")
+    page.clock.run_for(31_000)
+    expect(page.locator("#newsroom-autosave-status")).to_contain_text("Đã lưu tạm lúc")
+    assert article.pk and page.log.errors == []
+
+
+UPLOAD_JS = r"""async ({pngBase64}) => {
+    const editor = CKEDITOR.instances.id_body
+    const bytes = Uint8Array.from(atob(pngBase64), c => c.charCodeAt(0))
+    const loader = editor.uploadRepository.create(new Blob([bytes], {type: 'image/png'}), 'a.png')
+    const done = new Promise(resolve => {
+        for (const event of ['uploaded', 'error', 'abort']) loader.on(event, () => resolve(event))
+    })
+    loader.upload(editor.config.uploadUrl)
+    return {outcome: await done, url: loader.url || null}
+}"""
+
+
+def test_an_uploaded_image_shows_at_most_at_the_editors_width(page, live_server, reporter):
+    """Uploaded through CKEditor's own path, a 1600 px image inserted as a captioned
+    figure fits the editing column (contentsCss), on a desktop and on a phone."""
+    log_in(page, live_server, "phongvien")
+    page.goto(live_server.url + reverse("admin:articles_article_add"))
+    wait_for_editor(page)
+    png = base64.b64encode(image_bytes((1600, 900), fmt="PNG")).decode()
+    result = page.evaluate(UPLOAD_JS, {"pngBase64": png})
+    assert result["outcome"] == "uploaded", result
     figure = (
-        f'<figure class="image"><img alt="Cây xăng" src="{photo.image.url}" width="800" '
-        f'height="450"><figcaption>Cây xăng trên phố Lê Duẩn <span class="photo-credit">'
-        f"Ảnh: Minh Thư</span></figcaption></figure>"
+        f'<figure class="image"><img src="{result["url"]}" alt="" width="1600" height="900">'
+        "<figcaption>Tàu cập cảng</figcaption></figure><p>Đoạn sau ảnh.</p>"
     )
-    old = (
-        "<p>Liên Bộ Công Thương - Tài chính điều chỉnh giá xăng dầu chiều nay, giá xăng "
-        "giảm 500 đồng mỗi lít.</p><p>Đây là lần giảm thứ hai liên tiếp.</p>"
-    )
-    new = (
-        "<p>Liên Bộ Công Thương - Tài chính điều chỉnh giá xăng dầu chiều nay, giá xăng "
-        "giảm 700 đồng mỗi lít.</p>" + figure + "<h2>Dầu diesel đứng giá</h2>"
-        "<p>Đây là lần giảm thứ ba liên tiếp.</p>"
-    )
-    article = make_article(title="Giá xăng giảm lần thứ ba liên tiếp", category=category,
-                           body=new, created_by=reporter)  # fmt: skip
-    for number, (body, user) in enumerate([(old, reporter), (new, managing)], start=1):
-        ArticleRevision.objects.create(article=article, number=number, created_by=user,
-                                       content={"title": article.title, "body": body})  # fmt: skip
-    ArticleEvent.objects.create(article=article, actor=reporter, action="submit",
-                                from_status="draft", to_status="submitted")  # fmt: skip
-    ArticleEvent.objects.create(article=article, actor=managing, action="return",
-                                from_status="submitted", to_status="returned",
-                                reason="Thêm ảnh và số liệu dầu diesel")  # fmt: skip
-    log_in(page, live_server, "thukytoasoan")
-
-    page.goto(live_server.url + reverse("admin:articles_article_history", args=[article.pk]))
-    expect(page.locator("#events")).to_contain_text("Thêm ảnh và số liệu dầu diesel")
-    expect(page.locator("#revisions")).to_contain_text("Minh Thư")
-    expect(page.locator("#revisions button:has-text('Khôi phục #1')")).to_be_visible()
-    assert axe_violations(page, impacts={"serious", "critical"}) == []
-    screenshot(page, "desk-history")
-
-    page.click("button:has-text('So sánh hai phiên bản đã chọn')")
-    expect(page.locator("#diff-body ins").first).to_be_visible()
-    expect(page.locator("#diff-body del").first).to_have_text("500")
-    expect(page.locator("#diff-body-html")).to_be_hidden()
-    screenshot(page, "desk-compare")
-    page.click("summary:has-text('Xem mã HTML')")
-    expect(page.locator("#diff-body-html")).to_be_visible()
-    assert axe_violations(page, impacts={"serious", "critical"}) == []
-    screenshot(page, "desk-compare-html")
-
-    page.goto(live_server.url + reverse("admin:articles_article_preview", args=[article.pk]))
-    expect(page.locator(".preview-banner")).to_contain_text("bài đang hiển thị với độc giả")
-    expect(page.locator("nav.menu")).to_contain_text("Thời sự")
-    expect(page.locator("time.today")).to_be_visible()
-    screenshot(page, "desk-preview")
-    assert page.log.errors == [] and page.log.failed == []
+    page.evaluate("html => CKEDITOR.instances.id_body.setData(html)", figure)
+    frame = page.frame_locator("#cke_id_body iframe.cke_wysiwyg_frame")
+    # (Whether image2 keeps the <figure> depends on the editor's content filter, which
+    # another change fixes; the width rule holds for the image either way.)
+    expect(frame.locator("img[data-widget=image]")).to_be_visible()
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        measured = page.evaluate(
+            """() => {
+                const doc = CKEDITOR.instances.id_body.document.$
+                const img = doc.querySelector("img[data-widget=image]")
+                return {img: img.getBoundingClientRect().width, body: doc.body.clientWidth,
+                        scroll: doc.documentElement.scrollWidth,
+                        view: doc.documentElement.clientWidth}
+            }"""
+        )
+        assert 0 < measured["img"] <= measured["body"], (width, measured)
+        assert measured["scroll"] <= measured["view"], (width, measured)
+    shot(page, "desk-add-wide-image")

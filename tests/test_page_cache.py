@@ -172,7 +172,9 @@ def test_a_scheduled_article_appears_at_its_time_without_any_job(publisher):
     start = timezone.now().replace(microsecond=0)
     with time_machine.travel(start, tick=False):
         make_article("Bài đang đọc")
-        scheduled = make_article("Bài hẹn giờ", status=Article.Status.EDITED)
+        scheduled = make_article(
+            "Bài hẹn giờ", status=Article.Status.EDITED, authors=[make_author("Minh Thư")]
+        )
         services.transition_article(
             scheduled, "publish", by=publisher, at=start + timedelta(seconds=30)
         )

@@ -29,6 +29,7 @@ from tests.factories import (
     article_form_data,
     image_bytes,
     make_article,
+    make_author,
     make_category,
     make_user,
 )
@@ -662,7 +663,8 @@ def submitted(staff, category):
     photo = library_photo("Chú thích", credit="", filename="thieu-tac-gia.jpg")
     article = make_article("Bài chờ duyệt có ảnh", category=category,
                            status=Article.Status.EDITED, published_at=None, lead_photo=photo,
-                           created_by=staff["reporter"])  # fmt: skip
+                           created_by=staff["reporter"],
+                           authors=[make_author("Minh Thư")])  # fmt: skip
     return article, photo
 
 

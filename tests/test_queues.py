@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import editing, services
-from articles.models import Article, Byline
+from articles.models import Article, Author, Byline
 from tests.factories import (
     EDITOR,
     REPORTER,
@@ -55,8 +55,11 @@ def sections():
     return economy, market, news
 
 
-def submitted(title, reporter, category, at, authors=()):
-    """A draft the reporter wrote and sent for editing at `at`."""
+def submitted(title, reporter, category, at, authors=None):
+    """A draft the reporter wrote (with a byline: forwarding needs one) and sent for
+    editing at `at`."""
+    if authors is None:
+        authors = [Author.objects.get_or_create(display_name="PV")[0]]
     article = make_article(
         title=title,
         category=category,

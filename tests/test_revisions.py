@@ -166,7 +166,11 @@ def test_a_pass_through_the_chain_leaves_one_revision_per_text_change(client, ca
     middle: two revisions (the first text and the edit), one event per step."""
     reporter = logged_in(client, "phongvien", REPORTER)
     editor, chief = make_user("bientap", EDITOR), make_user("thuky", MANAGING_EDITOR)
-    client.post(ADD_URL, article_form_data(category=category, title="Một", _transition="submit"))
+    byline = make_author("Minh Thư")  # approval and publishing need a byline
+    client.post(
+        ADD_URL,
+        article_form_data(category=category, bylines=[byline], title="Một", _transition="submit"),
+    )
     article = Article.objects.get()
     steps = [
         (editor, {"_transition": "return", "workflow_reason": "Thiếu nguồn"}),
@@ -190,9 +194,14 @@ def test_a_pass_through_the_chain_leaves_one_revision_per_text_change(client, ca
 def test_bulk_actions_record_revisions(client, category):
     """`submit_selected` and `publish_selected` posted to the change list record a revision each."""
     reporter = make_user("phongvien", REPORTER)
+    byline = make_author("Minh Thư")  # publishing needs a byline
     drafts = [
         make_article(
-            title=f"Bài {i}", category=category, status=Article.Status.DRAFT, created_by=reporter
+            title=f"Bài {i}",
+            category=category,
+            status=Article.Status.DRAFT,
+            created_by=reporter,
+            authors=[byline],
         )
         for i in range(2)
     ]
@@ -249,7 +258,7 @@ def test_bulk_action_works_outside_a_test_transaction(client):
 
     (Tests normally run inside a transaction, which hides row locks taken outside one.)
     """
-    article = make_article(status=Article.Status.EDITED)
+    article = make_article(status=Article.Status.EDITED, authors=[make_author()])
     client.force_login(make_user("quantri", is_superuser=True))
     response = client.post(
         CHANGELIST_URL, {"action": "publish_selected", "_selected_action": [article.pk]}

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, ArticleEvent, Category, Status
+from articles.models import Article, ArticleEvent, Author, Category, Status
 from tests.factories import (
     EDITOR,
     EDITOR_IN_CHIEF,
@@ -68,8 +68,10 @@ def newsroom():
 
 
 def article_in(state, owner, category=None, **fields):
-    """An article owned by `owner`, put directly into `state` (test set-up only)."""
+    """An article owned by `owner`, put directly into `state` (test set-up only), with a
+    byline (approval and publishing need one: articles.checklist)."""
     category = category or Category.objects.first() or make_category(name="Thị trường")
+    fields.setdefault("authors", [Author.objects.get_or_create(display_name="Minh Thư")[0]])
     status = "published" if state == "scheduled" else state
     when = None
     if state == "published":

@@ -1,25 +1,30 @@
 """Articles in the admin: the editorial chain, revisions, conflicts, presence, previews.
 
 Every permission is decided by the article's own policy methods (`can_view`,
-`can_edit`, `allowed_actions` …); this module only asks them.
+`can_edit`, `allowed_actions` …); this module only asks them. The change form is one
+writing screen (templates/admin/articles/article/change_form.html, laid out from
+`articles.admin.desk`).
 """
+
+import re
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from articles import editing, services
+from articles import checklist, editing, services
 from articles.admin.article_views import ArticleViewsMixin
 from articles.admin.common import SlugCleaningForm, SlugPreviewMixin
+from articles.admin.desk import BUTTONS, DeskMixin, desk_context, pen_name_of
 from articles.editor import NewsroomEditorWidget
 from articles.fields import NFCTextField, RichTextField
 from articles.models import (
@@ -36,32 +41,55 @@ from articles.models import (
     TransitionForbidden,
     TransitionNotAllowed,
 )
-from articles.models.article import SCHEDULE_GRACE
-from articles.photo_library import add_library_credits, visible_photos
-from articles.text import article_datetime, parse_number, waiting_label
+from articles.models.article import PUBLIC_ONCE, PUBLISH, SCHEDULE_GRACE
+from articles.photo_library import add_library_credits, describe_photo, visible_photos
+from articles.renditions import thumbnail_url
+from articles.text import article_datetime, clean_line, parse_number, waiting_label
+
+# The compact inline layout of the writing screen (labelled fields, no table).
+DESK_INLINE = "admin/articles/article/desk_inline.html"
+
+# Caption and credit of a library photo, fixed in place: photo_text-<id>-caption|credit.
+PHOTO_TEXT_KEY = re.compile(r"photo_text-([0-9]{1,18})-(caption|credit)")
+CREDIT_MAX = Photo._meta.get_field("credit").max_length
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(admin.StackedInline):
+    """Bylines in print order (the order on screen). A new article starts with the
+    writer's own pen name; there is no blank row, an "add" link adds one."""
+
     model = Byline
-    extra = 1
+    extra = 0
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
+    template = DESK_INLINE
+    formfield_overrides = {
+        models.PositiveSmallIntegerField: {"widget": forms.HiddenInput(attrs={"data-order": "1"})}
+    }
+
+    def get_extra(self, request, obj=None, **kwargs):
+        new = obj is None or obj.pk is None
+        return 1 if new and request.method == "GET" and pen_name_of(request.user) else 0
 
 
-class ArticlePhotoInline(admin.TabularInline):
+class ArticlePhotoInline(admin.StackedInline):
     model = ArticlePhoto
     extra = 0
     autocomplete_fields = ["photo"]
     fields = ["photo", "thumbnail", "caption", "library_caption", "credit", "position"]
     readonly_fields = ["thumbnail", "library_caption", "credit"]
-    formfield_overrides = {NFCTextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
+    template = DESK_INLINE
+    formfield_overrides = {
+        NFCTextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})},
+        models.PositiveSmallIntegerField: {"widget": forms.HiddenInput(attrs={"data-order": "1"})},
+    }
 
     @admin.display(description=_("xem ảnh"))
     def thumbnail(self, use):
         if not use.photo_id:
             return "—"
         return format_html(
-            '<img src="{}" alt="" style="max-width:96px;max-height:64px">', use.photo.image.url
+            '<img src="{}" alt="{}" class="desk-thumb">', thumbnail_url(use.photo), use.photo.alt
         )
 
     @admin.display(description=_("chú thích gốc"))
@@ -105,45 +133,116 @@ class CorrectionInline(admin.StackedInline):
         return False
 
 
+class ScheduleWidget(admin.widgets.AdminSplitDateTime):
+    """Date and time inputs, each with its own label (the admin's has bare text)."""
+
+    template_name = "articles/widgets/schedule.html"  # app templates: the form renderer
+
+
 class ArticleForm(SlugCleaningForm):
-    """The article form, with the optimistic-concurrency version and workflow inputs."""
+    """The article form, with the optimistic-concurrency version and workflow inputs.
+
+    Fields a role cannot use are not on its form at all (a forged POST sets nothing):
+    the featured flag, the schedule and the checklist override are for those who may
+    publish. Library photos' captions and credits may be fixed in place
+    (`photo_text-<id>-caption` / `-credit`), under the library's own rule.
+    """
 
     base_version = forms.IntegerField(
         label=_("phiên bản đang sửa"), widget=forms.HiddenInput, required=False
     )
     workflow_reason = forms.CharField(
-        label=_("Lý do / ghi chú cho bước tiếp theo"),
+        label=_("Lý do"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Bắt buộc khi trả lại bài hoặc gỡ bài."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Người nhận sẽ thấy lý do này ở đầu bài."),
     )
     publish_at = forms.SplitDateTimeField(
         label=_("Hẹn giờ xuất bản"),
         required=False,
-        widget=admin.widgets.AdminSplitDateTime,
-        help_text=_("Để trống để xuất bản ngay khi duyệt."),
+        widget=ScheduleWidget,
+        help_text=_("Để trống để xuất bản ngay."),
     )
+    override_reason = forms.CharField(
+        label=_("Lý do bỏ qua cảnh báo"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ghi vào lịch sử bài. Không bỏ qua được lỗi bắt buộc."),
+    )
+    # The soft rules the screen showed as failing (what the override covers).
+    override_rules = forms.CharField(required=False, widget=forms.HiddenInput)
 
     # Set by ArticleAdmin.get_form: who is saving.
     user = None
+
+    PUBLISHER_FIELDS = ("is_featured", "publish_at", "override_reason", "override_rules")
 
     class Meta:
         model = Article
         fields = ["title", "slug", "sapo", "body", "category", "lead_photo", "source",
                   "is_featured"]  # fmt: skip
+        widgets = {
+            # Several lines visible, one line of text (LineField folds line breaks).
+            "title": forms.Textarea(attrs={"rows": 2, "class": "desk-headline"}),
+            "sapo": forms.Textarea(attrs={"rows": 4, "class": "desk-sapo"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["base_version"] = self.instance.version
+        if self.user is None or not self.user.has_perm(PUBLISH):
+            for name in self.PUBLISHER_FIELDS:
+                self.fields.pop(name, None)
         self.conflict = None
         self.requested_transition = None
+        self.photo_texts = []
+
+    def clean_title(self):
+        return clean_line(self.cleaned_data.get("title") or "")
+
+    def override(self):
+        """The checklist override asked for, if any (publishers only)."""
+        reason = (self.cleaned_data.get("override_reason") or "").strip()
+        if not reason:
+            return None
+        rules = frozenset(filter(None, (self.cleaned_data.get("override_rules") or "").split(",")))
+        return checklist.Override(reason=reason, rules=rules)
 
     def clean(self):
         cleaned = super().clean()
         self._check_version(cleaned)
         self._check_transition(cleaned)
+        self.photo_texts = self._clean_photo_texts()
         return cleaned
+
+    def _clean_photo_texts(self):
+        """[(photo, caption or None, credit or None)] asked for by the posted form, for
+        photos this user may see (the right to change them is checked when saving)."""
+        wanted = {}
+        for key in self.data:
+            match = PHOTO_TEXT_KEY.fullmatch(key)
+            if match:
+                wanted.setdefault(int(match[1]), {})[match[2]] = self.data.get(key)
+        if not wanted:
+            return []
+        photos = visible_photos(self.user).in_bulk(list(wanted))
+        changes = []
+        for pk, parts in wanted.items():
+            photo = photos.get(pk)
+            if photo is None:
+                self.add_error(None, _("Không tìm thấy ảnh #%s trong thư viện.") % pk)
+                continue
+            credit = parts.get("credit")
+            if credit is not None and len(clean_line(credit)) > CREDIT_MAX:
+                self.add_error(
+                    None,
+                    _("Tác giả ảnh của %(photo)s dài quá %(max)s ký tự.")
+                    % {"photo": describe_photo(photo), "max": CREDIT_MAX},
+                )
+                continue
+            changes.append((photo, parts.get("caption"), credit))
+        return changes
 
     def _check_version(self, cleaned):
         """A stale form (someone saved since it was opened) must not overwrite their work."""
@@ -328,7 +427,7 @@ QUEUE_COLUMNS = ["headline", "category", "byline_names", "sent_by", "sent_at_col
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
+class ArticleAdmin(DeskMixin, ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
     form = ArticleForm
     # The admin maps every TextField to its plain textarea; the body needs CKEditor.
     formfield_overrides = {RichTextField: {"widget": NewsroomEditorWidget}}
@@ -345,18 +444,20 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
     ordering = ["-updated_at"]
     actions = ["submit_selected", "forward_selected", "publish_selected", "unpublish_selected",
                "trash_selected", "untrash_selected", "purge_selected"]  # fmt: skip
-    readonly_fields = ["public_link", "status_column", "published_at", "created_by", "created_at",
-                       "updated_by", "updated_at"]  # fmt: skip
+    # The form's fields; the writing screen lays them out itself (change_form.html),
+    # and shows status, dates and people from `articles.admin.desk`.
     fieldsets = [
-        (None, {"fields": ["base_version", "title", "slug", "public_link", "sapo", "body"]}),
-        (_("Phân loại"), {"fields": ["category", "lead_photo", "source", "is_featured"]}),
-        (
-            _("Quy trình"),
-            {"fields": ["status_column", "published_at", "workflow_reason", "publish_at"]},
-        ),
-        (_("Lịch sử"), {"fields": ["created_by", "created_at", "updated_by", "updated_at"]}),
+        (None, {"fields": ["base_version", "title", "slug", "sapo", "body", "source"]}),
+        (_("Phân loại"), {"fields": ["category", "lead_photo", "is_featured"]}),
+        (_("Quy trình"), {"fields": ["workflow_reason", "publish_at"]}),
     ]
     change_form_template = "admin/articles/article/change_form.html"
+
+    class Media:
+        # The status badge of the queues and the screen; the slug preview (which
+        # SlugPreviewMixin's Media would give, were it not replaced here).
+        css = {"all": ["articles/status-badge.css"]}
+        js = ["articles/slug-preview.js"]
 
     # -- what each user may see and do (asked of the article's policy) --
 
@@ -405,20 +506,42 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
     # mean nothing on the read-only view of an article the user may not edit, where
     # Django would show them as "Workflow reason: None".
     FORM_ONLY_FIELDS = {"base_version", "workflow_reason", "publish_at"}
-    # What only those who may publish set: the rest of the newsroom does not see them.
-    PUBLISHER_FIELDS = {"is_featured", "publish_at"}
 
     def get_fieldsets(self, request, obj=None):
         """Fields a role cannot use are not on its form, so a forged POST sets nothing."""
         hidden = set()
         if obj is not None and not self.has_change_permission(request, obj):
             hidden |= self.FORM_ONLY_FIELDS
-        if not request.user.has_perm("articles.publish_article"):
-            hidden |= self.PUBLISHER_FIELDS
+        if not request.user.has_perm(PUBLISH):
+            hidden |= set(ArticleForm.PUBLISHER_FIELDS)
         return [
             (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in super().get_fieldsets(request, obj)
         ]
+
+    def get_inline_instances(self, request, obj=None):
+        """Corrections only for those who may post them, on an article that has been
+        public (a reporter, or a draft, has no corrections section)."""
+        inlines = super().get_inline_instances(request, obj)
+        shows_corrections = (
+            obj is not None
+            and obj.status in PUBLIC_ONCE
+            and request.user.has_perm("articles.add_correction")
+        )
+        return [
+            inline
+            for inline in inlines
+            if not isinstance(inline, CorrectionInline) or shows_corrections
+        ]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new article's byline starts with the writer's own pen name."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and request.method == "GET" and obj.pk is None:
+            pen_name = pen_name_of(request.user)
+            if pen_name is not None:
+                kwargs["initial"] = [{"author": pen_name.pk, "position": 0}]
+        return kwargs
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Photo:
@@ -477,18 +600,24 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
 
     @admin.display(description=_("trạng thái"), ordering="status")
     def status_column(self, article):
+        """A badge per status (styles: static/articles/status-badge.css); a returned
+        article stands out in the reporter's queue."""
         label = article.status_label if article.pk else Status.DRAFT.label
+        value = "scheduled" if article.pk and article.is_scheduled else article.status
+        badge = format_html(
+            '<span class="article-status article-status--{}">{}</span>', value, label
+        )
         if article.is_deleted:
-            return format_html("{} · <em>{}</em>", label, _("trong thùng rác"))
+            return format_html("{} · <em>{}</em>", badge, _("trong thùng rác"))
         reason = getattr(article, "return_reason", None)
         if article.status == Status.RETURNED and reason:
             return format_html(
                 '{}<div class="newsroom-reason">{}: {}</div>',
-                label,
+                badge,
                 _("Lý do"),
                 Truncator(reason).chars(160),
             )
-        return label
+        return badge
 
     @admin.display(description=_("người gửi"))
     def sent_by(self, article):
@@ -517,18 +646,12 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
         presences = getattr(article, "active_presences", [])
         return "; ".join(editing.presence_notice(p) for p in presences) or "—"
 
-    @admin.display(description=_("địa chỉ bài"))
-    def public_link(self, article):
-        if not article.pk:
-            return _("Có sau khi lưu: /<đường-dẫn>-<mã bài>.html")
-        url = article.get_absolute_url()
-        if article.is_published:
-            return format_html('<a href="{}" target="_blank">{}</a>', url, url)
-        return format_html("{} <em>({})</em>", url, _("chưa hiển thị với độc giả"))
-
     # -- saving: content, then a revision, then the requested step of the chain --
 
     def save_model(self, request, obj, form, change):
+        # Captions and credits fixed in place first: the body's figures take the
+        # library's credit (add_library_credits) and the checklist reads them.
+        request.desk_notes = self._save_photo_texts(request, form)
         obj.body = add_library_credits(obj.body)
         obj.updated_by = request.user
         if not change:
@@ -537,6 +660,20 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
         else:
             obj.version += 1
         super().save_model(request, obj, form, change)
+
+    def _save_photo_texts(self, request, form):
+        """Apply the photo captions and credits typed on the screen; the refusals
+        (someone else's photo, a photo live on a published article) as notes."""
+        notes = []
+        for photo, caption, credit in form.photo_texts:
+            try:
+                services.update_photo_text(photo, by=request.user, caption=caption, credit=credit)
+            except services.PhotoLocked as refusal:
+                notes.append(
+                    _("Chưa đổi được chú thích, tác giả của %(photo)s: %(reason)s")
+                    % {"photo": describe_photo(photo), "reason": refusal.args[0]}
+                )
+        return notes
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -550,6 +687,7 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
         transition = form.requested_transition
         if transition is None:
             return
+        label = BUTTONS.get(transition.action, (transition.label,))[0]
         try:
             services.transition_article(
                 article,
@@ -557,37 +695,81 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
                 by=request.user,
                 reason=form.cleaned_data.get("workflow_reason", ""),
                 at=form.cleaned_data.get("publish_at"),
+                override=form.override() if "override_reason" in form.fields else None,
             )
         except (TransitionNotAllowed, TransitionForbidden) as refusal:
-            # The content is saved; only the step is refused (e.g. photos lack credits).
+            # The content is saved; only the step is refused: say what to fix, with links.
             request.workflow_outcome = (
                 messages.ERROR,
-                _("Đã lưu nội dung nhưng chưa “%(action)s”: %(reason)s")
-                % {"action": transition.label, "reason": refusal.args[0]},
+                self._refusal_message(request.user, label, refusal),
             )
         else:
             request.workflow_outcome = (
                 messages.SUCCESS,
-                _("Đã lưu và “%(action)s”: bài chuyển sang “%(status)s”.")
-                % {"action": transition.label, "status": article.status_label},
+                _("Đã “%(action)s”: bài chuyển sang “%(status)s”.")
+                % {"action": label, "status": article.status_label},
             )
 
-    def _workflow_response(self, request, article):
-        """After a save-and-move: one message, and a refused step stays on the article."""
-        level, message = request.workflow_outcome
+    def _refusal_message(self, user, label, refusal):
+        findings = getattr(refusal, "findings", None)
+        if not findings:
+            return _("Đã lưu nội dung nhưng chưa “%(action)s”: %(reason)s") % {
+                "action": label,
+                "reason": refusal.args[0],
+            }
+        items = []
+        for finding in findings:
+            if finding.photos:
+                items += [(f"#desk-photo-{p.photo.pk}", str(p)) for p in finding.photos]
+            else:
+                items.append((f"#{finding.anchor}", finding.message))
+        hint = ""
+        if all(finding.soft for finding in findings):
+            hint = (
+                _("Có thể bỏ qua các cảnh báo này: ghi lý do ở mục “Bỏ qua cảnh báo” rồi bấm lại.")
+                if checklist.can_override(user)
+                else _("Chỉ người có quyền xuất bản mới được bỏ qua các cảnh báo này.")
+            )
+        return format_html(
+            '{}<ul class="desk-fix-list">{}</ul>{}',
+            _("Đã lưu nội dung nhưng chưa “%(action)s”. Cần sửa:") % {"action": label},
+            format_html_join("", '<li><a href="{}">{}</a></li>', items),
+            hint,
+        )
+
+    def _desk_response(self, request, article):
+        """After a save with a step or a refused photo change: one message. A refused
+        step stays on the article; a step taken goes back to the queue."""
+        outcome = getattr(request, "workflow_outcome", None)
+        notes = getattr(request, "desk_notes", [])
+        if outcome is None:
+            level, message = messages.WARNING, _("Đã lưu bài.")
+        else:
+            level, message = outcome
+        if notes:
+            level = messages.ERROR if level == messages.ERROR else messages.WARNING
+            message = format_html(
+                '{}<ul class="desk-fix-list">{}</ul>',
+                message,
+                format_html_join("", "<li>{}</li>", ((note,) for note in notes)),
+            )
         self.message_user(request, message, level)
-        if level == messages.ERROR:
+        if level != messages.SUCCESS:
             return redirect("admin:articles_article_change", article.pk)
         return redirect("admin:articles_article_changelist")
 
+    def _needs_desk_response(self, request):
+        outcome = getattr(request, "workflow_outcome", None)
+        return bool(outcome or getattr(request, "desk_notes", []))
+
     def response_add(self, request, obj, post_url_continue=None):
-        if getattr(request, "workflow_outcome", None):
-            return self._workflow_response(request, obj)
+        if self._needs_desk_response(request):
+            return self._desk_response(request, obj)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        if getattr(request, "workflow_outcome", None):
-            return self._workflow_response(request, obj)
+        if self._needs_desk_response(request):
+            return self._desk_response(request, obj)
         return super().response_change(request, obj)
 
     def save_formset(self, request, form, formset, change):
@@ -690,6 +872,19 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
         context.update(editing.change_form_context(request, obj, form))
+        can_change = (
+            self.has_add_permission(request) if add else (self.has_change_permission(request, obj))
+        )
+        context["desk"] = desk_context(
+            request,
+            obj if obj is not None else form.instance,
+            form,
+            can_change=can_change,
+            view_on_site_url=self.view_on_site(obj) if obj is not None and obj.pk else None,
+        )
+        context["desk"]["field_errors"] = any(name != "__all__" for name in form.errors) or any(
+            inline.formset.total_error_count() for inline in context["inline_admin_formsets"]
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

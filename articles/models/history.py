@@ -29,6 +29,7 @@ class ArticleEvent(models.Model):
         "revoke_preview_link": _("Thu hồi liên kết xem trước"),
         "import": _("Nhập bài đã xuất bản"),
         "purge": _("Xóa vĩnh viễn"),
+        "checklist_override": _("Bỏ qua cảnh báo trước khi xuất bản"),
     }
 
     # No database constraint and nothing done on delete: the audit trail outlives a

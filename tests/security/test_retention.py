@@ -69,7 +69,7 @@ def test_the_bypass_from_the_report_no_longer_works(client):
     """Published "in 2020", taken down and purged the same day: refused, record kept."""
     chief = make_user("tongbientap", EDITOR_IN_CHIEF)
     with time_machine.travel(NOW, tick=False):
-        article = make_article(status=Article.Status.EDITED)
+        article = make_article(status=Article.Status.EDITED, authors=[make_author()])
         services.transition_article(article, "publish", by=chief)
         services.transition_article(article, "take_down", by=chief, reason="Sai")
         article.refresh_from_db()
@@ -93,7 +93,7 @@ def test_the_bypass_from_the_report_no_longer_works(client):
 def test_scheduling_counts_retention_from_the_scheduled_time():
     chief = make_user("thuky", MANAGING_EDITOR)
     when = timezone.now() + timedelta(days=3)
-    article = make_article(status=Article.Status.EDITED)
+    article = make_article(status=Article.Status.EDITED, authors=[make_author()])
     services.transition_article(article, "publish", by=chief, at=when)
     article.refresh_from_db()
     assert article.first_published_at == when
@@ -102,7 +102,7 @@ def test_scheduling_counts_retention_from_the_scheduled_time():
 @pytest.mark.django_db
 def test_a_scheduled_article_withdrawn_before_its_time_was_never_public():
     chief = make_user("thuky", MANAGING_EDITOR)
-    article = make_article(status=Article.Status.EDITED)
+    article = make_article(status=Article.Status.EDITED, authors=[make_author()])
     services.transition_article(article, "publish", by=chief, at=timezone.now() + timedelta(days=3))
     services.transition_article(article, "unpublish", by=chief)
     article.refresh_from_db()
@@ -113,7 +113,7 @@ def test_a_scheduled_article_withdrawn_before_its_time_was_never_public():
 def test_a_republished_article_keeps_its_first_publication():
     chief = make_user("thuky", MANAGING_EDITOR)
     with time_machine.travel(NOW, tick=False):
-        article = make_article(status=Article.Status.EDITED)
+        article = make_article(status=Article.Status.EDITED, authors=[make_author()])
         services.transition_article(article, "publish", by=chief)
     with time_machine.travel(NOW + timedelta(days=10), tick=False):
         services.transition_article(article, "unpublish", by=chief)

@@ -12,6 +12,7 @@ from tests.factories import (
     MANAGING_EDITOR,
     REPORTER,
     make_article,
+    make_author,
     make_user,
 )
 
@@ -23,7 +24,9 @@ def revoke_url(link):
 @pytest.fixture
 def submitted_with_link():
     reporter = make_user("phongvien", REPORTER)
-    article = make_article("Bài đã gửi", status=Article.Status.DRAFT, created_by=reporter)
+    article = make_article(
+        "Bài đã gửi", status=Article.Status.DRAFT, created_by=reporter, authors=[make_author()]
+    )
     link = PreviewLink.objects.create(article=article, created_by=reporter)
     services.transition_article(article, "submit", by=reporter)
     return reporter, article, link
