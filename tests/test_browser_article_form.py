@@ -168,7 +168,7 @@ def test_after_a_lost_session_the_form_offers_the_text_back(page, live_server, r
         "Đã khôi phục bản lưu tạm; hãy kiểm tra rồi bấm Lưu."
     )
 
-    page.click("input[name=_save]")
+    page.click("button.desk-btn--save")
     page.wait_for_selector(".messagelist .success")
     saved = Article.objects.get(pk=draft.pk)
     assert saved.title == "Tiêu đề sửa dở"

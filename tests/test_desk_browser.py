@@ -122,9 +122,7 @@ def test_an_article_travels_the_chain_on_the_writing_screen(page, live_server, r
 
     # The reporter sees it stand out in the queue, and the reason at the top.
     switch_to(page, live_server, "phongvien")
-    page.goto(
-        f"{live_server.url}{reverse('admin:articles_article_changelist')}?hang_doi=bi-tra-lai"
-    )
+    page.goto(f"{live_server.url}{reverse('admin:articles_article_changelist')}?hang_doi=cua-toi")
     expect(page.locator(".article-status--returned")).to_have_text("Bị trả lại")
     open_from_queue(page, live_server, "bi-tra-lai", article)
     notice = page.locator(".desk-returned")
@@ -258,15 +256,13 @@ def test_an_uploaded_image_shows_at_most_at_the_editors_width(page, live_server,
     )
     page.evaluate("html => CKEDITOR.instances.id_body.setData(html)", figure)
     frame = page.frame_locator("#cke_id_body iframe.cke_wysiwyg_frame")
-    # (Whether image2 keeps the <figure> depends on the editor's content filter, which
-    # another change fixes; the width rule holds for the image either way.)
-    expect(frame.locator("img[data-widget=image]")).to_be_visible()
+    expect(frame.locator("figure.image img")).to_be_visible()
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900})
         measured = page.evaluate(
             """() => {
                 const doc = CKEDITOR.instances.id_body.document.$
-                const img = doc.querySelector("img[data-widget=image]")
+                const img = doc.querySelector("figure.image img")
                 return {img: img.getBoundingClientRect().width, body: doc.body.clientWidth,
                         scroll: doc.documentElement.scrollWidth,
                         view: doc.documentElement.clientWidth}

@@ -139,7 +139,7 @@ def test_image_dialog_requires_caption_and_credit_and_stores_them(page, live_ser
 
     page.fill("#id_title", "Hội nghị tổng kết ngành Công Thương")
     choose_category(page, category.name)
-    page.click("input[name=_save]")
+    page.click("button.desk-btn--save")
     page.wait_for_selector(".messagelist .success")
     article = Article.objects.get()
     assert '<figure class="image">' in article.body

@@ -174,7 +174,7 @@ def test_tokens_see_through_formatting_but_not_through_changes():
 def _save_and_continue(page):
     """Click "Lưu và tiếp tục chỉnh sửa" and wait for the form to come back."""
     with page.expect_navigation():
-        page.click("input[name=_continue]")
+        page.click("button.desk-btn--save")
     page.wait_for_selector(".messagelist .success")
     assert not page.locator(".errornote").count(), page.inner_text(".errornote")
     wait_for_editor(page)
@@ -233,18 +233,18 @@ def test_demo_articles_and_the_imported_sample_survive_three_saves(
     assert page.log.errors == []
 
 
-def _insert_captioned_image(page, src, alt):
-    """Through image2's dialog, as a journalist does: address, description, centred,
-    "Ảnh có chú thích", OK."""
+def _insert_captioned_image(page, src, alt, caption="Hội nghị tổng kết", credit="Ảnh: Minh Thư"):
+    """Through the image dialog, as a journalist does: address, description, centred,
+    caption and credit (both required by our dialog), OK."""
     body = page.frame_locator("#cke_id_body iframe.cke_wysiwyg_frame")
     body.locator("p").last.click()
     page.click("#cke_id_body .cke_button__image")
     dialog = page.locator(".cke_dialog_body:visible")
-    fields = dialog.locator("input.cke_dialog_ui_input_text")
-    fields.nth(0).fill(src)
-    fields.nth(1).fill(alt)
+    dialog.get_by_label("Địa chỉ ảnh", exact=True).fill(src)
+    dialog.get_by_label("Văn bản thay thế", exact=True).fill(alt)
     dialog.get_by_label("Canh giữa").check()
-    dialog.get_by_label("Ảnh có chú thích").check()
+    dialog.get_by_label("Chú thích (bắt buộc)", exact=True).fill(caption)
+    dialog.get_by_label("Tác giả ảnh / nguồn (bắt buộc)", exact=True).fill(credit)
     dialog.locator(".cke_dialog_ui_button_ok").click()
     return body.locator("figcaption")
 
@@ -274,7 +274,7 @@ def test_image_inserted_with_a_caption_survives_two_more_saves(page, live_server
     page.keyboard.type("9 tập thể được biểu dương")
 
     with page.expect_navigation():
-        page.click("input[name=_continue]")
+        page.click("button.desk-btn--save")
     page.wait_for_selector(".messagelist .success")
     wait_for_editor(page)
     article = Article.objects.get()

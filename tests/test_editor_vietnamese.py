@@ -10,6 +10,7 @@ article list and the photo library go to tests.browser.ARTEFACTS.
 
 from django.urls import reverse
 
+from articles.models import Article
 from tests.browser import BROWSER_TEST_MARKS, log_in, screenshot, wait_for_editor
 from tests.english import english_in_html
 from tests.factories import EDITOR_IN_CHIEF, make_article, make_category, make_photo, make_user
@@ -86,7 +87,12 @@ def test_article_form_and_ckeditor_dialogs_show_no_english(page, live_server):
     assert {"Đường dẫn", "Thư điện tử", "Điện thoại"} <= set(options)
     _close_dialog(page)
 
-    # The admin's calendar and clock for "Hẹn giờ xuất bản".
+    # The admin's calendar and clock for "Hẹn giờ xuất bản": in the side panel of an
+    # article waiting for approval (a new article cannot be scheduled yet).
+    waiting = make_article(title="Bài chờ duyệt", status=Article.Status.EDITED)
+    page.goto(live_server.url + reverse("admin:articles_article_change", args=[waiting.pk]))
+    wait_for_editor(page)
+    page.click(".desk-schedule > summary")
     page.click(".datetimeshortcuts a:has(.date-icon)")
     page.wait_for_selector(".calendarbox:visible")
     page.click(".datetimeshortcuts a:has(.clock-icon)")
