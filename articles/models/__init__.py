@@ -18,6 +18,7 @@ from articles.models.editing import Autosave, EditPresence
 from articles.models.history import ArticleEvent, ArticleRevision
 from articles.models.photo import Photo, Rendition, photo_upload_to
 from articles.models.preview import PreviewLink
+from articles.models.search import ArticleSearch, index_articles
 from articles.models.site import SiteSettings
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "TRANSITIONS",
     "ArticleEvent",
     "ArticleRevision",
+    "ArticleSearch",
     "Autosave",
     "Correction",
     "EditPresence",
@@ -42,5 +44,6 @@ __all__ = [
     "Photo",
     "SiteSettings",
     "TransitionNotAllowed",
+    "index_articles",
     "photo_upload_to",
 ]

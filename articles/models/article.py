@@ -13,6 +13,8 @@ from articles.fields import LineField, NFCTextField, RichTextField
 from articles.models.author import Author
 from articles.models.category import Category
 from articles.models.photo import Photo
+from articles.models.search import Matching, SearchRank, public_matches
+from articles.search import SearchQuery
 from articles.text import nfc, vietnamese_slugify
 
 
@@ -75,6 +77,10 @@ ALLOWED_TRANSITIONS = {
     status: {t.target for t in TRANSITIONS.values() if status in t.sources} for status in Status
 }
 
+# Reader search ranks at most this many matches, the newest (25 pages); a query
+# matching more (one common word) is too broad for rank to matter beyond them.
+SEARCH_CANDIDATES = 500
+
 # Vietnam keeps published press content at least this long: no hard delete before.
 RETENTION = timedelta(days=365)
 
@@ -133,6 +139,36 @@ class ArticleQuerySet(models.QuerySet):
 
     def latest_first(self):
         return self.order_by("-published_at", "-id")
+
+    # -- search (rules in articles/search.py, index in articles/models/search.py) --
+
+    def matching(self, query, *, prefix=False):
+        """Articles containing every word of `query`, accents and case ignored
+        ("cong thuong" finds "Công Thương"); `prefix` matches word beginnings (the
+        admin's search box). A query with no word matches nothing."""
+        query = query if isinstance(query, SearchQuery) else SearchQuery.parse(query)
+        if not query:
+            return self.none()
+        return self.filter(search_index__document__matches=Matching(query, prefix=prefix))
+
+    def search(self, query):
+        """Reader search: public articles matching `query`, best first (RANK_POINTS),
+        then newest. Use as `published().search(q)`: only articles whose search row
+        says they are public are candidates, and `published()` re-checks them.
+
+        Only the newest SEARCH_CANDIDATES + 1 matches are ranked (the +1 tells "more
+        than 500"): the search table alone picks them, so ranking touches a bounded
+        number of rows whatever the number of articles.
+        """
+        query = query if isinstance(query, SearchQuery) else SearchQuery.parse(query)
+        if not query:
+            return self.none()
+        candidates = public_matches(query, limit=SEARCH_CANDIDATES + 1)
+        return (
+            self.filter(pk__in=candidates)
+            .alias(search_rank=SearchRank(models.F("search_index__document"), query))
+            .order_by("-search_rank", "-published_at", "-id")
+        )
 
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
