@@ -139,6 +139,11 @@ class SearchDocument:
         words = (terms(title), terms(sapo), terms(html_to_text(body)))
         return cls(tuple(tuple(field) for field in words))
 
+    @property
+    def title_words(self) -> str:
+        """The title's folded words: "bo cong thuong hop bao"."""
+        return " ".join(word.folded for word in self.fields[0])
+
     def as_tsvector(self) -> str:
         """PostgreSQL tsvector input: every word at its position, weighted by field
         ("'thuong':2A 'thuong/040':2A …"). Coded forms are kept for the title and the
@@ -215,6 +220,11 @@ class SearchQuery:
         accent variants rank alike.
         """
         return any(word.has_marks for word in self.terms)
+
+    @property
+    def folded(self):
+        """The query's words, folded: "cong thuong"."""
+        return " ".join(word.folded for word in self.terms)
 
     @property
     def key(self):

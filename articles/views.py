@@ -128,10 +128,11 @@ def search(request):
     """/tim-kiem/?q=…: published articles matching the words, best first.
 
     A query with no word in it gets a page asking for one, without touching the
-    articles. Search pages are never indexed by search engines.
+    articles; one matching nothing offers articles with close titles (typos, on
+    PostgreSQL). Search pages are never indexed by search engines.
     """
     query = SearchQuery.parse(request.GET.get("q", ""))
-    page = None
+    page, near = None, []
     if query:
         page = ranked_page_or_404(
             Article.objects.published().search(query),
@@ -139,6 +140,8 @@ def search(request):
             rows=Article.objects.published().for_listing(),
             cache_key="search:" + hashlib.sha256(query.key.encode()).hexdigest(),
         )
+        if not page.paginator.count:
+            near = list(Article.objects.published().near_titles(query).for_listing())
     response = render(
         request,
         "articles/search.html",
@@ -146,6 +149,7 @@ def search(request):
             "query": query,
             "search_text": query.text,
             "page_obj": page,
+            "near": near,
             "result_count": _result_count(page.paginator.count) if page else "",
             "page_query": urlencode({"q": query.text}),
         },

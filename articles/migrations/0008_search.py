@@ -1,5 +1,7 @@
-"""Reader search: one index row per article, GIN-indexed on PostgreSQL, filled for the
-articles that exist (the post_save receiver and `index_articles` keep it current)."""
+"""Reader search: one index row per article, filled for the articles that exist (the
+post_save receiver and `index_articles` keep it current). On PostgreSQL: a GIN index on
+the tsvector, and pg_trgm with a trigram index on the folded titles (typo fallback);
+nothing of that on SQLite."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -8,18 +10,26 @@ import articles.models.search
 from articles.search import SearchDocument
 
 GIN_INDEX = "article_search_document_gin"
+TRIGRAM_INDEX = "article_search_title_trgm"
 
 
-def create_gin_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX {GIN_INDEX} ON articles_articlesearch USING gin (document)"
-        )
+def create_postgres_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    schema_editor.execute(
+        f"CREATE INDEX {GIN_INDEX} ON articles_articlesearch USING gin (document)"
+    )
+    schema_editor.execute(
+        f"CREATE INDEX {TRIGRAM_INDEX} ON articles_articlesearch USING gin (title gin_trgm_ops)"
+    )
 
 
-def drop_gin_index(apps, schema_editor):
+def drop_postgres_indexes(apps, schema_editor):
+    # The extension stays: other code may use it, and dropping it needs no data back.
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
 
 
 def index_existing_articles(apps, schema_editor):
@@ -31,11 +41,13 @@ def index_existing_articles(apps, schema_editor):
     )
     for pk, title, sapo, body, status, published_at, deleted_at in rows.iterator(chunk_size=2000):
         public = status == "published" and deleted_at is None
+        document = SearchDocument.for_article(title, sapo, body)
         batch.append(
             ArticleSearch(
                 article_id=pk,
-                document=SearchDocument.for_article(title, sapo, body),
+                document=document,
                 public_from=published_at if public else None,
+                title=document.title_words,
             )
         )
         if len(batch) == 2000:
@@ -63,6 +75,7 @@ class Migration(migrations.Migration):
                 ),
                 ("document", articles.models.search.SearchDocumentField(default="")),
                 ("public_from", models.DateTimeField(editable=False, null=True)),
+                ("title", articles.models.search.FoldedTitleField(default="", editable=False)),
             ],
             options={
                 "verbose_name": "chỉ mục tìm kiếm",
@@ -79,5 +92,5 @@ class Migration(migrations.Migration):
         # Fill first, index after: building a GIN index over existing rows is several
         # times faster than maintaining it row by row.
         migrations.RunPython(index_existing_articles, migrations.RunPython.noop),
-        migrations.RunPython(create_gin_index, drop_gin_index),
+        migrations.RunPython(create_postgres_indexes, drop_postgres_indexes),
     ]

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,13 @@ from articles.fields import LineField, NFCTextField, RichTextField
 from articles.models.author import Author
 from articles.models.category import Category
 from articles.models.photo import Photo
-from articles.models.search import Matching, SearchRank, public_matches
+from articles.models.search import (
+    Matching,
+    SearchRank,
+    WordSimilarity,
+    public_matches,
+    public_near_titles,
+)
 from articles.search import SearchQuery
 from articles.text import nfc, vietnamese_slugify
 
@@ -168,6 +174,19 @@ class ArticleQuerySet(models.QuerySet):
             self.filter(pk__in=candidates)
             .alias(search_rank=SearchRank(models.F("search_index__document"), query))
             .order_by("-search_rank", "-published_at", "-id")
+        )
+
+    def near_titles(self, query, *, limit=10):
+        """Public articles whose title is close to a mistyped `query`, closest first
+        (pg_trgm; nothing on other databases): what reader search offers when no
+        article matches. Re-checked by `self` (`published()`)."""
+        query = query if isinstance(query, SearchQuery) else SearchQuery.parse(query)
+        if not query or connections[self.db].vendor != "postgresql":
+            return self.none()
+        return (
+            self.filter(pk__in=public_near_titles(query, limit=limit))
+            .alias(similarity=WordSimilarity(models.Value(query.folded), "search_index__title"))
+            .order_by("-similarity", "-published_at", "-id")
         )
 
     def for_listing(self):

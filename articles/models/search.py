@@ -17,7 +17,7 @@ visibility (the `post_save` receiver below); `bulk_create` sends no signal, so c
 that bulk-creates articles calls `index_articles` itself, once per batch.
 """
 
-from django.db import models
+from django.db import NotSupportedError, models
 from django.db.models import Func, Lookup
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -63,6 +63,30 @@ class SearchDocumentField(models.TextField):
         return super().get_db_prep_value(value, connection, prepared)
 
 
+class FoldedTitleField(models.TextField):
+    """Folded title words; offers `__word_similar` (pg_trgm's `<%`) on PostgreSQL."""
+
+
+@FoldedTitleField.register_lookup
+class WordSimilar(Lookup):
+    """`query <% title`: some stretch of the title is trigram-close to the query (pg_trgm
+    word_similarity at least pg_trgm.word_similarity_threshold, 0.6); GIN-indexed."""
+
+    lookup_name = "word_similar"
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            raise NotSupportedError("word_similar needs PostgreSQL (pg_trgm).")
+        title, title_params = self.process_lhs(compiler, connection)
+        query, query_params = self.process_rhs(compiler, connection)
+        return f"{query} <%% {title}", [*query_params, *title_params]
+
+
+class WordSimilarity(Func):
+    function = "word_similarity"
+    output_field = models.FloatField()
+
+
 class ArticleSearch(models.Model):
     article = models.OneToOneField(
         "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="search_index"
@@ -71,6 +95,9 @@ class ArticleSearch(models.Model):
     # The article's publish time while it is published and not in the trash (a future
     # time: scheduled), else NULL. Narrows reader search; never decides visibility.
     public_from = models.DateTimeField(null=True, editable=False)
+    # The title's folded words ("bo cong thuong hop bao"), trigram-indexed on PostgreSQL
+    # (pg_trgm) for titles close to a mistyped query when nothing matches exactly.
+    title = FoldedTitleField(default="", editable=False)
 
     class Meta:
         verbose_name = _("chỉ mục tìm kiếm")
@@ -89,24 +116,24 @@ class ArticleSearch(models.Model):
 
 def index_articles(articles, *, batch_size=1000):
     """(Re)build the search rows of saved `articles`: one upsert per batch."""
-    rows = [
-        ArticleSearch(
-            article_id=article.pk,
-            document=SearchDocument.for_article(article.title, article.sapo, article.body),
-            public_from=(
-                article.published_at
-                if article.status == PUBLISHED and article.deleted_at is None
-                else None
-            ),
+    rows = []
+    for article in articles:
+        document = SearchDocument.for_article(article.title, article.sapo, article.body)
+        public = article.status == PUBLISHED and article.deleted_at is None
+        rows.append(
+            ArticleSearch(
+                article_id=article.pk,
+                document=document,
+                public_from=article.published_at if public else None,
+                title=document.title_words,
+            )
         )
-        for article in articles
-    ]
     ArticleSearch.objects.bulk_create(
         rows,
         batch_size=batch_size,
         update_conflicts=True,
         unique_fields=["article"],
-        update_fields=["document", "public_from"],
+        update_fields=["document", "public_from", "title"],
     )
 
 
@@ -118,6 +145,18 @@ def public_matches(query: SearchQuery, *, limit):
             public_from__lte=timezone.now(), document__matches=Matching(query)
         )
         .order_by("-public_from", "-article_id")
+        .values("article_id")[:limit]
+    )
+
+
+def public_near_titles(query: SearchQuery, *, limit):
+    """Ids of up to `limit` public articles whose title is close to `query` (typos:
+    "cong thuogn" finds "Bộ Công Thương …"), closest first. PostgreSQL only."""
+    return (
+        ArticleSearch.objects.filter(
+            public_from__lte=timezone.now(), title__word_similar=query.folded
+        )
+        .order_by(WordSimilarity(models.Value(query.folded), "title").desc(), "-public_from")
         .values("article_id")[:limit]
     )
 
