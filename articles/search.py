@@ -154,20 +154,23 @@ class SearchDocument:
         position = 0
         for weight, field in zip(FIELD_WEIGHTS, self.fields, strict=True):
             with_exact = weight in EXACT_FIELDS
-            for word in field:
+            for word in field[: max(0, MAX_POSITION - position)]:
                 position += 1
-                if position > MAX_POSITION:
-                    break
                 entry = f"{position}{weight}"
                 for lexeme in (word.folded, word.exact) if with_exact else (word.folded,):
                     entries = positions.get(lexeme)
                     if entries is None:
                         positions[lexeme] = [entry]
-                    elif len(entries) < MAX_POSITIONS_PER_WORD:
+                    else:
                         entries.append(entry)
             position += 1
         # Words hold letters, digits and "/" only: nothing to escape in the quotes.
-        return " ".join(f"'{lexeme}':{','.join(entries)}" for lexeme, entries in positions.items())
+        return " ".join(
+            [
+                f"'{lexeme}':{','.join(entries[:MAX_POSITIONS_PER_WORD])}"
+                for lexeme, entries in positions.items()
+            ]
+        )
 
     def as_text(self) -> str:
         """The SQLite form, matched with GLOB: " A:cong/010 A:thuong/040 | B:… | C:… ".

@@ -142,6 +142,18 @@ def test_tsvector_weights_fields_and_keeps_accents_for_title_and_sapo_only():
     assert "'da/120'" not in entries
 
 
+def test_tsvector_stays_within_postgres_limits():
+    """Positions stop at 16,383 and a word keeps at most 255 of them; absurdly long
+    "words" are not indexed (PostgreSQL would refuse a lexeme over 2 KB)."""
+    body = "<p>" + "lặp " * 20_000 + "x" * 5_000 + " cuối</p>"
+    vector = SearchDocument.for_article("Tiêu đề", "Sapo", body).as_tsvector()
+    entries = dict(entry.split(":", 1) for entry in vector.split(" "))
+    assert len(entries["'lap'"].split(",")) == 255
+    assert "'cuoi'" not in entries and not any(len(lexeme) > 100 for lexeme in entries)
+    text = SearchDocument.for_article("Tiêu đề", "Sapo", body).as_text()
+    assert text.count(" C:") == 16_383 - 3 and "cuoi" not in text  # 2 title words, 1 sapo
+
+
 # -- matching --
 
 
@@ -605,3 +617,9 @@ def test_postgres_creates_its_extension_and_indexes(postgres_only):
         )
         names = {row[0] for row in cursor.fetchall()}
     assert {"article_search_document_gin", "article_search_title_trgm"} <= names
+
+
+def test_postgres_accepts_a_huge_article(postgres_only):
+    body = "<p>" + "Công Thương " * 12_000 + "</p>"
+    article = make_article(title="Bài rất dài", sapo="Sapo.", body=body)
+    assert search_titles("cong thuong") == [article.title]

@@ -36,8 +36,9 @@ from articles.search import (
 INDEXED_FIELDS = frozenset({"title", "sapo", "body", "status", "published_at", "deleted_at"})
 PUBLISHED = "published"  # Article.Status.PUBLISHED (that module imports this one)
 
-# Ranking points (PostgreSQL and SQLite alike), best first; ts_rank adds a fraction
-# for how often the words occur. Each signal outweighs all those below it together.
+# Ranking points (PostgreSQL and SQLite alike), best first. Each signal outweighs all
+# those below it together; on PostgreSQL ts_rank adds a fraction for how often the
+# words occur, and ties go to the newest article.
 RANK_POINTS = (
     ("title_phrase", 32),  # the words, in order, in the title
     ("title_all", 16),  # every word somewhere in the title
