@@ -69,7 +69,7 @@ class Term:
 # word as written -> Term (or None: not worth indexing). News text reuses a few
 # thousand syllables, so indexing 100,000 articles folds each distinct word once.
 _TERMS: dict[str, Term | None] = {}
-_TERMS_LIMIT = 200_000
+_TERMS_LIMIT = 50_000  # about 10 MB; cleared when full (queries can add words)
 
 
 def term(word: str) -> Term | None:
