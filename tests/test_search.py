@@ -34,6 +34,7 @@ from tests.factories import (
     EDITOR_IN_CHIEF,
     FIXED_NOW,
     REPORTER,
+    article_form_data,
     make_article,
     make_author,
     make_category,
@@ -508,6 +509,29 @@ def test_admin_search_ignores_accents_and_keeps_id_search(client):
     assert titles("thươ") == {hoa.title}  # word beginnings, as one types
     assert titles(str(other.pk)) == {other.title}
     assert titles("%") == set()
+
+
+def test_articles_saved_through_the_admin_are_searchable(client):
+    """Written and edited in the admin: the admin finds the draft at once, readers find
+    it once published, under its edited title."""
+    category = make_category(name="Thời sự")
+    editor = make_user("tongbientap", EDITOR_IN_CHIEF)
+    client.force_login(editor)
+    data = article_form_data(
+        category=category, title="Hòa giải thương mại", body="<p>Nội dung.</p>"
+    )
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302
+    article = Article.objects.get()
+    changelist = reverse("admin:articles_article_changelist")
+    assert "Hòa giải thương mại" in client.get(changelist, {"q": "hoa giai"}).content.decode()
+    assert search_titles("hoa giai") == []
+    article.submit(by=editor)
+    article.publish(by=editor)
+    edit = article_form_data(article, title="Hòa giải thương mại quốc tế")
+    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), edit)
+    assert response.status_code == 302
+    assert search_titles("hoa giai quoc te") == ["Hòa giải thương mại quốc tế"]
 
 
 def test_admin_search_keeps_reporters_to_their_own_articles(client):
