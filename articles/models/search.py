@@ -48,6 +48,15 @@ RANK_POINTS = (
     ("exact_phrase", 2),  # the words in order with the reader's accents
     ("exact_all", 1),  # every word with the reader's accents
 )
+POINTS = dict(RANK_POINTS)
+# Signals that imply the ones after them (a phrase in the title has every word in the
+# title, hence in the title or sapo): one CASE per tier, so most rows are tested for
+# a few signals rather than all of them.
+RANK_TIERS = (
+    ("title_phrase", "title_all", "lead_all"),
+    ("phrase",),
+    ("exact_phrase", "exact_all"),
+)
 
 
 class SearchDocumentField(models.TextField):
@@ -305,11 +314,20 @@ class SearchRank(Func):
             signals["exact_phrase"] = builder.phrase(exact=True, fields=EXACT_FIELDS)
             signals["exact_all"] = builder.all(exact=True, fields=EXACT_FIELDS)
         parts, params = [], []
-        for name, points in RANK_POINTS:
-            if name in signals:
-                sql, sql_params = _condition_sql(builder, signals[name], document, document_params)
-                parts.append(f"CASE WHEN {sql} THEN {points} ELSE 0 END")
-                params += sql_params
+        for tier in RANK_TIERS:
+            # CASE WHEN strongest THEN its points + those it implies WHEN next … ELSE 0:
+            # each row stops at the first signal that holds.
+            whens = []
+            for position, name in enumerate(tier):
+                if name in signals:
+                    points = sum(POINTS[implied] for implied in tier[position:])
+                    sql, sql_params = _condition_sql(
+                        builder, signals[name], document, document_params
+                    )
+                    whens.append(f"WHEN {sql} THEN {points}")
+                    params += sql_params
+            if whens:
+                parts.append(f"CASE {' '.join(whens)} ELSE 0 END")
         if connection.vendor == "postgresql":
             # How often the words occur, weighted by field: a fraction, for ties.
             parts.append(f"ts_rank({document}, %s::tsquery)")
