@@ -159,7 +159,7 @@ def search(request):
 
 
 def _result_count(count):
-    """ "25", "1.234" (Vietnamese thousands), or "hơn 1.000" past what search ranks."""
+    """ "25", "1.234" (Vietnamese thousands), or "hơn 500" past what search ranks."""
     if count > SEARCH_CANDIDATES:
         return "hơn " + f"{SEARCH_CANDIDATES:,}".replace(",", ".")
     return f"{count:,}".replace(",", ".")
