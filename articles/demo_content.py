@@ -26,7 +26,16 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
 from articles import services
 from articles.images import clean_image
-from articles.models import Article, ArticlePhoto, Author, Byline, Category, Photo, SiteSettings
+from articles.models import (
+    Article,
+    ArticlePhoto,
+    Author,
+    Byline,
+    Category,
+    Photo,
+    SiteSettings,
+    index_articles,
+)
 from articles.renditions import generate_renditions
 from articles.text import fold, vietnamese_slugify
 
@@ -1506,8 +1515,9 @@ def add_synthetic_articles(count, *, batch_size=2000, on_batch=None, rng=None) -
     """Add `count` published articles with one byline each, for load tests.
 
     Written with `bulk_create` in batches (one transaction each), so 100,000 rows
-    take about a minute. Field `pre_save` still runs, so text is cleaned as usual;
-    `Article.save()` does not, so the slug is set here.
+    take well under a minute. Field `pre_save` still runs, so text is cleaned as usual;
+    `Article.save()` and its signals do not, so the slug is set here and each batch's
+    search rows are written by `index_articles` (one insert per batch).
     """
     category_ids = list(Category.objects.values_list("pk", flat=True))
     author_ids = list(Author.objects.values_list("pk", flat=True))
@@ -1521,6 +1531,7 @@ def add_synthetic_articles(count, *, batch_size=2000, on_batch=None, rng=None) -
         articles = [_synthetic_article(rng, now, category_ids) for _ in range(size)]
         with transaction.atomic():
             Article.objects.bulk_create(articles)
+            index_articles(articles, batch_size=batch_size)
             Byline.objects.bulk_create(
                 Byline(article=article, author_id=rng.choice(author_ids), position=0)
                 for article in articles

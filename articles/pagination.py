@@ -47,10 +47,35 @@ class CachedCountPaginator(Paginator):
 
 def page_or_404(queryset, request, *, count_key=None):
     """Page `?page=N` of the list; "abc", "0", "-1" or past the end are 404, not page 1."""
-    number = parse_number(request.GET.get("page", "1"))
+    paginator = CachedCountPaginator(queryset, PAGE_SIZE, count_key=count_key)
+    return _page_or_404(paginator, request)
+
+
+def ranked_page_or_404(ranked, request, *, rows, cache_key):
+    """Page `?page=N` of an expensive ranked queryset (reader search), strictly as
+    `page_or_404`.
+
+    The ranking runs once, as a list of ids (bounded by the query itself), kept for a
+    minute under `cache_key`; the page's own rows are then loaded from `rows` by id.
+    `rows` re-applies its filters on every request (`published()`), so an article
+    taken down within that minute disappears at once; new ones show within a minute.
+    """
+    key = f"ranked-ids:{cache_key}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(ranked.values_list("pk", flat=True))
+        cache.set(key, ids, COUNT_TTL)
+    page = _page_or_404(Paginator(ids, PAGE_SIZE), request)
+    loaded = rows.in_bulk(page.object_list)
+    page.object_list = [loaded[pk] for pk in page.object_list if pk in loaded]
+    return page
+
+
+def _page_or_404(paginator, request):
+    number = parse_number(request.GET.get("page", "1"))  # ASCII digits only
     if number is None:
         raise Http404("Trang không tồn tại.")
     try:
-        return CachedCountPaginator(queryset, PAGE_SIZE, count_key=count_key).page(number)
+        return paginator.page(number)
     except (EmptyPage, PageNotAnInteger):
         raise Http404("Trang không tồn tại.") from None

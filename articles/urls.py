@@ -12,6 +12,7 @@ urlpatterns = [
     path("quan-tri/thong-tin-anh/<int:pk>/", editor.editor_photo, name="editor_photo"),
     path("tac-gia/<slug:slug>/", views.author_detail, name="author"),
     path("cai-chinh/", views.corrections, name="corrections"),
+    path("tim-kiem/", views.search, name="search"),
     path("xem-truoc/<str:token>/", views.shared_preview, name="shared_preview"),
     # RSS (articles/feeds.py); "rss" and "tin-moi-nhat" are reserved category slugs.
     path("rss/", feeds.rss_list, name="rss"),

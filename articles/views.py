@@ -1,5 +1,8 @@
 """Public pages. Every article list starts from `Article.objects.published()`."""
 
+import hashlib
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -7,7 +10,9 @@ from django.templatetags.static import static
 from articles import seo
 from articles.context_processors import menu_sections, public_chrome
 from articles.models import Article, Author, Category, Correction, PreviewLink
-from articles.pagination import page_or_404
+from articles.models.article import SEARCH_CANDIDATES
+from articles.pagination import page_or_404, ranked_page_or_404
+from articles.search import SearchQuery
 
 HOME_LATEST = 12
 HOME_PER_CATEGORY = 4
@@ -140,6 +145,47 @@ def author_detail(request, slug):
         "articles/author_detail.html",
         {"author": author, "page_obj": page, "meta": seo.author_meta(request, author, page.number)},
     )
+
+
+def search(request):
+    """/tim-kiem/?q=…: published articles matching the words, best first.
+
+    A query with no word in it gets a page asking for one, without touching the
+    articles; one matching nothing offers articles with close titles (typos, on
+    PostgreSQL). Search pages are never indexed by search engines.
+    """
+    query = SearchQuery.parse(request.GET.get("q", ""))
+    page, near = None, []
+    if query:
+        page = ranked_page_or_404(
+            Article.objects.published().search(query),
+            request,
+            rows=Article.objects.published().for_listing(),
+            cache_key="search:" + hashlib.sha256(query.key.encode()).hexdigest(),
+        )
+        if not page.paginator.count:
+            near = list(Article.objects.published().near_titles(query).for_listing())
+    response = render(
+        request,
+        "articles/search.html",
+        {
+            "query": query,
+            "search_text": query.text,
+            "page_obj": page,
+            "near": near,
+            "result_count": _result_count(page.paginator.count) if page else "",
+            "page_query": urlencode({"q": query.text}),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _result_count(count):
+    """ "25", "1.234" (Vietnamese thousands), or "hơn 500" past what search ranks."""
+    if count > SEARCH_CANDIDATES:
+        return "hơn " + f"{SEARCH_CANDIDATES:,}".replace(",", ".")
+    return f"{count:,}".replace(",", ".")
 
 
 def favicon(request):

@@ -55,7 +55,7 @@ PG_DB = "toasoan_bench"
 PG_URL = f"postgres://postgres@{HOST}:5432/{PG_DB}"
 REDIS_URL = f"redis://{HOST}:6379/15"
 SEED_PASSWORD = "bench-pass-123"
-PAGE_TYPES = ("home", "category p1", "category p5", "article", "author")
+PAGE_TYPES = ("home", "category p1", "category p5", "article", "author", "search")
 
 # Runs inside the project (django.setup()) to pick real URLs from the scratch
 # database and count the SQL each page runs. The first request to each URL is a
@@ -63,6 +63,7 @@ PAGE_TYPES = ("home", "category p1", "category p5", "article", "author")
 # one is counted. Prints one JSON document on its last line.
 QUERY_SNIPPET = r"""
 import json, sys
+from urllib.parse import urlencode
 import django
 django.setup()
 from django.core.cache import cache
@@ -91,6 +92,12 @@ urls = {
     "category p5": [section.get_absolute_url() + "?page=5"],
     "article": [a.get_absolute_url() for a in [latest, *others]],
     "author": [author.get_absolute_url()],
+    # Reader search: common and rare words, phrases, with and without accents.
+    "search": [
+        "/tim-kiem/?" + urlencode({"q": q})
+        for q in ["cong", "giá xăng dầu", "xuat khau gao", "điện mặt trời mái nhà",
+                  "doanh nghiep", "thuong mai dien tu", "Đồng bằng sông Cửu Long", "ocop"]
+    ],
 }
 
 

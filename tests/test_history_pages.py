@@ -211,7 +211,7 @@ def test_preview_of_a_published_article_says_so_with_the_public_chrome(client, p
     tags, menu = element(html.replace('class="menu"', 'id="menu"'), "menu")
     assert menu.split() == ["Trang", "chủ", "Thời", "sự", "Kinh", "tế"]
     assert re.search(r'<time class="today"[^>]*>(Thứ|Chủ nhật) ', html)
-    assert 'class="brand wrap"><a href="/">' in html
+    assert 'class="brand"><a href="/">' in html
 
 
 def test_preview_of_a_draft_says_readers_do_not_see_it(client, people, category):

@@ -18,6 +18,7 @@ from articles.models.editing import Autosave, EditPresence
 from articles.models.history import ArticleEvent, ArticleRevision, ArticleTombstone
 from articles.models.photo import Photo, Rendition, photo_upload_to
 from articles.models.preview import PreviewLink
+from articles.models.search import ArticleSearch, index_articles
 from articles.models.site import SiteSettings
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "ArticleEvent",
     "ArticleRevision",
     "ArticleTombstone",
+    "ArticleSearch",
     "Autosave",
     "Correction",
     "EditPresence",
@@ -43,5 +45,6 @@ __all__ = [
     "Photo",
     "SiteSettings",
     "TransitionNotAllowed",
+    "index_articles",
     "photo_upload_to",
 ]

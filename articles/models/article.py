@@ -13,6 +13,14 @@ from articles.fields import LineField, NFCTextField, RichTextField
 from articles.models.author import Author
 from articles.models.category import Category
 from articles.models.photo import Photo
+from articles.models.search import (
+    Matching,
+    SearchRank,
+    WordSimilarity,
+    public_matches,
+    public_near_titles,
+)
+from articles.search import SearchQuery
 from articles.text import nfc, vietnamese_slugify
 
 
@@ -83,6 +91,10 @@ def works_on_every_article(user):
 
 # Statuses an article reaches only by having been public.
 PUBLIC_ONCE = frozenset({Status.PUBLISHED, Status.TAKEN_DOWN})
+
+# Reader search ranks at most this many matches, the newest (25 pages); a query
+# matching more (one common word) is too broad for rank to matter beyond them.
+SEARCH_CANDIDATES = 500
 
 # Vietnam keeps published press content at least this long: no hard delete before.
 RETENTION = timedelta(days=365)
@@ -173,6 +185,49 @@ class ArticleQuerySet(models.QuerySet):
 
     def latest_first(self):
         return self.order_by("-published_at", "-id")
+
+    # -- search (rules in articles/search.py, index in articles/models/search.py) --
+
+    def matching(self, query, *, prefix=False):
+        """Articles containing every word of `query`, accents and case ignored
+        ("cong thuong" finds "Công Thương"); `prefix` matches word beginnings (the
+        admin's search box). A query with no word matches nothing."""
+        query = query if isinstance(query, SearchQuery) else SearchQuery.parse(query)
+        if not query:
+            return self.none()
+        return self.filter(search_index__document__matches=Matching(query, prefix=prefix))
+
+    def search(self, query):
+        """Reader search: public articles matching `query`, best first (RANK_POINTS),
+        then newest. Use as `published().search(q)`: only articles whose search row
+        says they are public are candidates, and `published()` re-checks them.
+
+        Only the newest SEARCH_CANDIDATES + 1 matches are ranked (the +1 tells "more
+        than 500"): the search table alone picks them, so ranking touches a bounded
+        number of rows whatever the number of articles.
+        """
+        query = query if isinstance(query, SearchQuery) else SearchQuery.parse(query)
+        if not query:
+            return self.none()
+        candidates = public_matches(query, limit=SEARCH_CANDIDATES + 1)
+        return (
+            self.filter(pk__in=candidates)
+            .alias(search_rank=SearchRank(models.F("search_index__document"), query))
+            .order_by("-search_rank", "-published_at", "-id")
+        )
+
+    def near_titles(self, query, *, limit=10):
+        """Public articles whose title is close to a mistyped `query`, closest first
+        (pg_trgm; nothing on other databases): what reader search offers when no
+        article matches. Re-checked by `self` (`published()`)."""
+        query = query if isinstance(query, SearchQuery) else SearchQuery.parse(query)
+        if not query or connections[self.db].vendor != "postgresql":
+            return self.none()
+        return (
+            self.filter(pk__in=public_near_titles(query, limit=limit))
+            .alias(similarity=WordSimilarity(models.Value(query.folded), "search_index__title"))
+            .order_by("-similarity", "-published_at", "-id")
+        )
 
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries (the
