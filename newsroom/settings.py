@@ -131,6 +131,9 @@ PAGE_CACHE_STATE_FILE = (
     None if REDIS_URL else Path(env_str("PAGE_CACHE_STATE_FILE") or BASE_DIR / "var" / "page-cache")
 )
 
+# scripts/benchmark.py's constant page (newsroom/benchmark_views.py); off everywhere else.
+BENCHMARK_CEILING = env_bool("BENCHMARK_CEILING", False)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -23,6 +23,11 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+if settings.BENCHMARK_CEILING:  # scripts/benchmark.py only, never in production
+    from newsroom.benchmark_views import ceiling
+
+    urlpatterns.insert(0, path("__bench/ceiling/", ceiling))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

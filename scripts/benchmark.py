@@ -1,24 +1,29 @@
 #!/usr/bin/env python3
-"""Benchmark the public site the way readers hit it.
+"""Benchmark the public site the way readers hit it, against a ceiling.
 
-For each public page type (home, category page 1, category page 5, article,
-author) this measures requests/s, p50/p99 latency and SQL queries per page,
-against a scratch database seeded with N synthetic articles:
+For each public page type (home, category page 1, category page 500 — or the last
+page when the section is shorter —, article, author, search, RSS) this measures
+requests/s, p50/p99 latency, errors and SQL queries per page, on a scratch database
+seeded with N synthetic articles (`seed_demo --articles N`: bodies of ~650 words,
+70 % with a lead photo and renditions, bylines):
 
-* a throw-away SQLite file (always, unless --no-sqlite);
-* a throw-away PostgreSQL database `toasoan_bench` (with --postgres);
-* each of those again with the Redis cache (with --redis).
+* cold: the page cache off (PAGE_CACHE_SECONDS=0), every request renders;
+* warm: the page cache on (local memory per worker; Redis with --redis);
+* nginx: warm, behind the shipped nginx microcache (deploy/nginx/toasoan.conf).
 
-The site is served by gunicorn (DEBUG off, 2 sync workers, 127.0.0.1 only) and
-loaded from this script with keep-alive HTTP connections in threads. The code
-measured is a copy taken at start (the working tree, or HEAD with --committed),
-so edits made while a long run is going cannot mix two versions. Nothing here
-touches the project's own db.sqlite3, media or staticfiles: everything lives in
-a temporary directory (or the scratch PostgreSQL database) that is removed at
-the end, even on failure or Ctrl-C.
+Every figure is also given as a share of a *ceiling*: a constant 30 KB page served
+by the same gunicorn through the same middleware (newsroom/benchmark_views.py), and
+the nginx figures as a share of the *limit*: nginx serving a 30 KB file itself.
+Ratios hold on a noisy machine; raw requests/s do not.
+
+Load comes from wrk (Debian's package; -t2 -c16 by default, a time-bounded run per
+page, the median of --runs runs), or from Python threads when wrk is missing. Only
+127.0.0.1 is ever loaded. The code measured is a copy taken at start (the working
+tree, or HEAD with --committed); everything lives in a temporary directory (or the
+scratch PostgreSQL database toasoan_bench) removed at the end, even on failure.
 
 Not a test: it prints a table and writes the same numbers as JSON to
-bench-results/<timestamp>.json. See scripts/README.md.
+bench-results/<timestamp>.json. See scripts/README.md and docs/performance.md.
 """
 
 from __future__ import annotations
@@ -55,7 +60,11 @@ PG_DB = "toasoan_bench"
 PG_URL = f"postgres://postgres@{HOST}:5432/{PG_DB}"
 REDIS_URL = f"redis://{HOST}:6379/15"
 SEED_PASSWORD = "bench-pass-123"
-PAGE_TYPES = ("home", "category p1", "category p5", "article", "author", "search")
+PAGE_TYPES = ("home", "category p1", "category p500", "article", "author", "search", "rss")
+CEILING_PATH = "/__bench/ceiling/"  # newsroom/benchmark_views.py, via BENCHMARK_CEILING
+LIMIT_PATH = "/__bench/limit.html"  # nginx serving a 30 KB file itself
+WRK_SCRIPT = ROOT / "scripts" / "wrk_rotate.lua"
+WRK_STAMPEDE = ROOT / "scripts" / "wrk_stampede.lua"
 
 # Runs inside the project (django.setup()) to pick real URLs from the scratch
 # database and count the SQL each page runs. The first request to each URL is a
@@ -86,10 +95,11 @@ author = (
 )
 latest = published.latest_first().first()
 others = published.exclude(pk=latest.pk).order_by("?")[: max(sample_size - 1, 0)]
+last_page = max(1, (published.in_category(section).count() + 19) // 20)
 urls = {
     "home": ["/"],
     "category p1": [section.get_absolute_url()],
-    "category p5": [section.get_absolute_url() + "?page=5"],
+    "category p500": [section.get_absolute_url() + f"?page={min(500, last_page)}"],
     "article": [a.get_absolute_url() for a in [latest, *others]],
     "author": [author.get_absolute_url()],
     # Reader search: common and rare words, phrases, with and without accents.
@@ -98,6 +108,7 @@ urls = {
         for q in ["cong", "giá xăng dầu", "xuat khau gao", "điện mặt trời mái nhà",
                   "doanh nghiep", "thuong mai dien tu", "Đồng bằng sông Cửu Long", "ocop"]
     ],
+    "rss": ["/rss/tin-moi-nhat.rss", f"/rss/{section.slug}.rss"],
 }
 
 
@@ -158,7 +169,7 @@ class Scratch:
 
 @dataclass
 class LoadResult:
-    """What one page type did under load."""
+    """What one page type did under load (the median run of several)."""
 
     requests: int
     errors: dict[str, int]
@@ -166,7 +177,7 @@ class LoadResult:
     rps: float
     p50_ms: float
     p99_ms: float
-    stopped_early: bool
+    runs_rps: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -177,15 +188,19 @@ class PageResult:
     sql_ms: float
     load_avg_1min: float  # the machine's load when this page's run started: noise warning
     load: LoadResult
+    share: float | None = None  # requests/s as a share of the ceiling (or the limit)
 
 
 @dataclass
 class ScenarioResult:
     backend: str
-    cache: str
+    mode: str  # "cold", "warm", "nginx"
+    cache: str  # "locmem" or "redis"
     facts: dict
+    reference: PageResult | None = None  # the ceiling (gunicorn) or the limit (nginx)
     pages: list[PageResult] = field(default_factory=list)
     query_detail: dict = field(default_factory=dict)
+    stampede: dict = field(default_factory=dict)
 
 
 def parse_args(argv=None):
@@ -194,12 +209,18 @@ def parse_args(argv=None):
     parser.add_argument("--slow-ms", type=float, default=10, help="EXPLAIN queries this slow")
     parser.add_argument("--postgres", action="store_true", help="also run on PostgreSQL")
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run")
-    parser.add_argument("--redis", action="store_true", help="also run with the Redis cache")
-    parser.add_argument("--requests", type=int, default=2000, help="requests per page type")
-    parser.add_argument("--concurrency", type=int, default=8, help="client connections")
+    parser.add_argument(
+        "--redis", action="store_true", help="warm runs on PostgreSQL use Redis (REDIS_URL)"
+    )
+    parser.add_argument(
+        "--modes", default="cold,warm,nginx", help="comma-separated: cold, warm, nginx"
+    )
+    parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
+    parser.add_argument("--runs", type=int, default=3, help="runs per page; the median counts")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (-c)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (-t)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--article-urls", type=int, default=200, help="articles to rotate over")
-    parser.add_argument("--page-time-limit", type=float, default=30, help="seconds per page")
     parser.add_argument("--seed-timeout", type=float, default=3600, help="seconds for seeding")
     parser.add_argument(
         "--committed", action="store_true", help="measure HEAD, not the working tree"
@@ -241,7 +262,9 @@ def snapshot_project(scratch: Scratch, committed: bool):
         shutil.copytree(ROOT, scratch.project, ignore=snapshot_ignore)
 
 
-def base_env(scratch: Scratch, database_url: str, redis: bool) -> dict[str, str]:
+def base_env(
+    scratch: Scratch, database_url: str, redis: bool, cached: bool = True
+) -> dict[str, str]:
     """Production-like settings, but confined to the temp dir and to 127.0.0.1."""
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_DEBUG"}}
     env.update(
@@ -255,6 +278,9 @@ def base_env(scratch: Scratch, database_url: str, redis: bool) -> dict[str, str]
         MEDIA_ROOT=str(scratch.root / "media"),
         LOG_LEVEL="ERROR",
         PYTHONUNBUFFERED="1",
+        BENCHMARK_CEILING="1",
+        PAGE_CACHE_SECONDS="60" if cached else "0",
+        PAGE_CACHE_STATE_FILE=str(scratch.root / "page-cache-state"),
     )
     if redis:
         env["REDIS_URL"] = REDIS_URL
@@ -404,21 +430,52 @@ def stop_server(server):
 # --- The load ---------------------------------------------------------------------------
 
 
-def load(port, paths, total, concurrency, time_limit):
-    """`total` GETs spread over `concurrency` keep-alive connections, URLs in rotation.
+def write_paths(scratch, paths):
+    """The URLs one load run rotates over, one per line, for wrk's Lua script."""
+    path = scratch.root / f"paths-{abs(hash(tuple(paths)))}.txt"
+    path.write_text("\n".join(paths) + "\n")
+    return path
 
-    Latency is measured per request from send to last body byte. gunicorn's sync
-    workers close the connection after each response; http.client then reconnects,
-    so connection setup is part of the latency, as it is for readers behind a proxy.
-    """
+
+def load_wrk(scratch, port, paths, args, duration=None, connections=None):
+    """One wrk run; wrk_rotate.lua rotates over `paths` and prints a JSON summary."""
+    env = {**os.environ, "WRK_PATHS": str(write_paths(scratch, paths))}
+    duration = duration or args.duration
+    cmd = [
+        "wrk", f"-t{args.threads}", f"-c{connections or args.connections}",
+        f"-d{max(1, round(duration))}s", "--timeout", "10s", "-s", str(WRK_SCRIPT),
+        f"http://{HOST}:{port}",
+    ]  # fmt: skip
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=duration + 60)
+    line = next((line for line in done.stdout.splitlines() if line.startswith("WRK_JSON ")), None)
+    if done.returncode or line is None:
+        raise RuntimeError(f"wrk failed: {done.stdout[-1500:]} {done.stderr[-1500:]}")
+    data = json.loads(line.removeprefix("WRK_JSON "))
+    errors = {k: v for k, v in data["errors"].items() if v}
+    if data.get("non_200"):
+        errors["non-200"] = data["non_200"]
+    seconds = data["duration_us"] / 1e6
+    return LoadResult(
+        requests=data["requests"],
+        errors=errors,
+        seconds=round(seconds, 2),
+        rps=round(data["requests"] / seconds, 1) if seconds else 0.0,
+        p50_ms=round(data["p50_us"] / 1000, 2),
+        p99_ms=round(data["p99_us"] / 1000, 2),
+    )
+
+
+def load_threads(port, paths, args, duration=None, connections=None):
+    """Without wrk: Python keep-alive connections in threads, for `duration` seconds."""
     ticket = itertools.count()  # next() on a count is atomic under the GIL
-    deadline = time.monotonic() + time_limit
+    deadline = time.monotonic() + (duration or args.duration)
     latencies, errors, lock = [], Counter(), threading.Lock()
 
     def client():
-        conn = http.client.HTTPConnection(HOST, port, timeout=90)
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
         mine, bad = [], Counter()
-        while (i := next(ticket)) < total and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            i = next(ticket)
             start = time.perf_counter()
             try:
                 conn.request("GET", paths[i % len(paths)])
@@ -430,7 +487,7 @@ def load(port, paths, total, concurrency, time_limit):
                 continue
             mine.append(time.perf_counter() - start)
             if response.status != 200:
-                bad[f"HTTP {response.status}"] += 1
+                bad["non-200"] += 1
             if response.will_close:
                 conn.close()
         conn.close()
@@ -438,16 +495,13 @@ def load(port, paths, total, concurrency, time_limit):
             latencies.extend(mine)
             errors.update(bad)
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    threads = [threading.Thread(target=client) for _ in range(connections or args.connections)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return summarise(latencies, errors, time.perf_counter() - start, total)
-
-
-def summarise(latencies, errors, seconds, total):
+    seconds = time.perf_counter() - start
     done = len(latencies)
     cuts = statistics.quantiles(latencies, n=100, method="inclusive") if done > 1 else [0] * 99
     return LoadResult(
@@ -455,53 +509,192 @@ def summarise(latencies, errors, seconds, total):
         errors=dict(errors),
         seconds=round(seconds, 2),
         rps=round(done / seconds, 1) if seconds else 0.0,
-        p50_ms=round(cuts[49] * 1000, 1),
-        p99_ms=round(cuts[98] * 1000, 1),
-        stopped_early=done + sum(errors.values()) < total,
+        p50_ms=round(cuts[49] * 1000, 2),
+        p99_ms=round(cuts[98] * 1000, 2),
     )
 
 
-def warmup_requests(args):
-    """Enough to get every worker's code, templates and DB connection warm; not measured."""
-    return min(4 * args.concurrency, args.requests)
+def load(scratch, port, paths, args, **kwargs):
+    if shutil.which("wrk"):
+        return load_wrk(scratch, port, paths, args, **kwargs)
+    return load_threads(port, paths, args, **kwargs)
+
+
+def measure(scratch, port, paths, args):
+    """A short warm-up, then --runs runs; the run with the median requests/s counts."""
+    load(scratch, port, paths, args, duration=2)
+    runs = [load(scratch, port, paths, args) for _ in range(args.runs)]
+    runs.sort(key=lambda run: run.rps)
+    chosen = runs[len(runs) // 2]
+    chosen.runs_rps = [run.rps for run in runs]
+    # Errors of every run count: a 5xx in any run is a 5xx.
+    errors = Counter()
+    for run in runs:
+        errors.update(run.errors)
+    chosen.errors = dict(errors)
+    return chosen
+
+
+# --- nginx in front (the shipped microcache configuration) ------------------------------
+
+
+NGINX_MAIN = """\
+{user}worker_processes auto;
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {root}/nginx-body;
+    proxy_temp_path {root}/nginx-proxy;
+    fastcgi_temp_path {root}/nginx-fastcgi;
+    uwsgi_temp_path {root}/nginx-uwsgi;
+    scgi_temp_path {root}/nginx-scgi;
+    keepalive_requests 100000;
+    {site}
+}}
+"""
+
+
+def nginx_config(scratch, gunicorn_port, nginx_port):
+    """deploy/nginx/toasoan.conf as shipped, pointed at this run's ports and folders,
+    plus the limit file (a 30 KB page nginx serves itself)."""
+    site = (ROOT / "deploy" / "nginx" / "toasoan.conf").read_text()
+    site = site.replace("127.0.0.1:8000", f"{HOST}:{gunicorn_port}")
+    site = site.replace("listen 80;", f"listen {HOST}:{nginx_port};")
+    site = site.replace("/var/cache/nginx/toasoan", str(scratch.root / "nginx-cache"))
+    site = site.replace("/srv/toasoan/", f"{scratch.root}/")
+    limit = scratch.root / "limit.html"
+    ceiling = subprocess.run(
+        [PYTHON, "-c", "from newsroom.benchmark_views import CEILING_HTML as c; "
+         "import sys; sys.stdout.buffer.write(c)"],
+        cwd=scratch.project, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    limit.write_bytes(ceiling)
+    marker = "    location / {"
+    site = site.replace(marker, f"    location = {LIMIT_PATH} {{ alias {limit}; }}\n\n{marker}", 1)
+    path = scratch.root / "nginx.conf"
+    # As root, nginx's workers would switch to "nobody", who cannot read the private
+    # temp dir: keep them as the user running the benchmark.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    path.write_text(NGINX_MAIN.format(user=user, root=scratch.root, site=site))
+    return path
+
+
+def start_nginx(scratch, gunicorn_port):
+    port = free_port()
+    conf = nginx_config(scratch, gunicorn_port, port)
+    (scratch.root / "nginx-cache").mkdir(exist_ok=True)
+    check = subprocess.run(["nginx", "-t", "-c", str(conf)], capture_output=True, text=True)
+    if check.returncode:
+        raise RuntimeError(f"nginx config refused:\n{check.stderr}")
+    process = subprocess.Popen(
+        ["nginx", "-c", str(conf)], start_new_session=True, stdin=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            conn.request("GET", LIMIT_PATH)
+            if conn.getresponse().status == 200:
+                return process, port
+        except OSError:
+            time.sleep(0.2)
+    stop_server(process)
+    error_log = scratch.root / "nginx-error.log"
+    detail = error_log.read_text()[-2000:] if error_log.exists() else ""
+    raise RuntimeError(f"nginx did not start\n{detail}")
 
 
 # --- One scenario -----------------------------------------------------------------------
 
 
-def run_scenario(backend, cache, scratch, env, args):
-    """Query counts, then gunicorn + load for each page type."""
-    log(f"{backend}/{cache}: counting queries")
-    measured = measure_queries(scratch, env, args.article_urls, args.slow_ms)
-    result = ScenarioResult(backend, cache, measured["facts"], query_detail=measured["pages"])
+def page_result(page, paths, detail, outcome, load_avg):
+    return PageResult(
+        page=page,
+        url=paths[0] if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1} more)",
+        queries=max(d["queries"] for d in detail) if detail else 0,
+        sql_ms=max(d["sql_ms"] for d in detail) if detail else 0.0,
+        load_avg_1min=round(load_avg, 2),
+        load=outcome,
+    )
+
+
+def run_pages(scenario, scratch, port, measured, args, reference_path):
+    """The reference page, then every page type, each as a share of the reference."""
+    log(f"{scenario.backend}/{scenario.mode}: reference {reference_path}")
+    scenario.reference = page_result(
+        "ceiling" if reference_path == CEILING_PATH else "limit",
+        [reference_path], [], measure(scratch, port, [reference_path], args),
+        os.getloadavg()[0],
+    )  # fmt: skip
+    for page in PAGE_TYPES:
+        paths = measured["urls"][page]
+        log(f"{scenario.backend}/{scenario.mode}: {page}")
+        load_avg = os.getloadavg()[0]
+        result = page_result(
+            page, paths, measured["pages"][page], measure(scratch, port, paths, args), load_avg
+        )
+        if scenario.reference.load.rps:
+            result.share = round(result.load.rps / scenario.reference.load.rps, 4)
+        scenario.pages.append(result)
+
+
+def stampede(scenario, scratch, port, env, args):
+    """A hot page invalidated under 500 concurrent connections: how many rebuilds?
+    (Counted from X-Page-Cache: MISS answers; with per-worker local memory each worker
+    rebuilds its own copy once.)"""
+    load(scratch, port, ["/"], args, duration=2)  # the home page is hot
+    run(
+        [PYTHON, "manage.py", "shell", "-c", "from articles import pagecache; pagecache.bump()"],
+        scratch,
+        env,
+        120,
+        capture=True,
+    )
+    env_wrk = {**os.environ, "WRK_PATHS": str(write_paths(scratch, ["/"]))}
+    done = subprocess.run(
+        ["wrk", "-t2", "-c500", "-d3s", "--timeout", "10s", "-s", str(WRK_STAMPEDE),
+         f"http://{HOST}:{port}"], env=env_wrk, capture_output=True, text=True, timeout=90,
+    )  # fmt: skip
+    line = next((x for x in done.stdout.splitlines() if x.startswith("WRK_JSON ")), "")
+    data = json.loads(line.removeprefix("WRK_JSON ")) if line else {}
+    scenario.stampede = {
+        "connections": 500,
+        "requests": data.get("requests"),
+        "rebuilds": data.get("misses"),
+        "non_200": data.get("non_200"),
+        "socket_errors": sum((data.get("errors") or {}).values()),
+    }
+
+
+def run_scenario(backend, mode, cache, scratch, url, measured, args):
+    env = base_env(scratch, url, redis=cache == "redis", cached=mode != "cold")
+    scenario = ScenarioResult(backend, mode, cache, dict(measured["facts"]))
+    scenario.query_detail = measured["pages"]
     port = free_port()
-    server_log = scratch.root / f"gunicorn-{backend}-{cache}.log"
+    server_log = scratch.root / f"gunicorn-{backend}-{mode}.log"
     server = start_server(scratch, env, port, args.workers, server_log)
+    nginx = None
     try:
-        for page in PAGE_TYPES:
-            paths = measured["urls"][page]
-            load(port, paths, warmup_requests(args), args.concurrency, 15)
-            log(f"{backend}/{cache}: {page}: {args.requests} requests")
-            load_avg = os.getloadavg()[0]
-            outcome = load(port, paths, args.requests, args.concurrency, args.page_time_limit)
-            detail = measured["pages"][page]
-            result.pages.append(
-                PageResult(
-                    page=page,
-                    url=paths[0] if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1} more)",
-                    queries=max(d["queries"] for d in detail),
-                    sql_ms=max(d["sql_ms"] for d in detail),
-                    load_avg_1min=round(load_avg, 2),
-                    load=outcome,
-                )
-            )
+        if mode == "nginx":
+            nginx, nginx_port = start_nginx(scratch, port)
+            run_pages(scenario, scratch, nginx_port, measured, args, LIMIT_PATH)
+        else:
+            run_pages(scenario, scratch, port, measured, args, CEILING_PATH)
+            if mode == "warm" and shutil.which("wrk"):
+                stampede(scenario, scratch, port, env, args)
     finally:
+        if nginx is not None:
+            stop_server(nginx)
         stop_server(server)
-    return result
+    return scenario
 
 
 def run_backend(backend, args, scratch, results):
-    """Build one scratch database, measure it (with and without Redis), drop it.
+    """Build one scratch database, measure it in each mode, drop it.
 
     Appends to `results` as it goes, so a failure later keeps the numbers taken.
     """
@@ -511,26 +704,29 @@ def run_backend(backend, args, scratch, results):
     else:
         url = f"sqlite:///{scratch.root / 'bench.sqlite3'}"
     try:
-        env = base_env(scratch, url, redis=False)
+        env = base_env(scratch, url, redis=False, cached=False)
         timings = build_database(scratch, env, args.articles, args.seed_timeout)
-        for cache in ["locmem", "redis"] if args.redis else ["locmem"]:
-            env = base_env(scratch, url, redis=cache == "redis")
-            scenario = run_scenario(backend, cache, scratch, env, args)
-            scenario.facts.update(timings)
-            results.append(scenario)
+        log(f"{backend}: counting queries")
+        measured = measure_queries(scratch, env, args.article_urls, args.slow_ms)
+        measured["facts"].update(timings)
+        cache = "redis" if args.redis and backend == "postgres" else "locmem"
+        for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
+            if mode == "nginx" and not shutil.which("nginx"):
+                log("nginx not installed: skipping the nginx mode")
+                continue
+            results.append(run_scenario(backend, mode, cache, scratch, url, measured, args))
     finally:
         if backend == "postgres":
             drop_postgres()
 
 
-def forget_redis_key(scratch):
-    """Leave Redis db 15 as we found it (only our cached site settings live there)."""
-    code = "import django; django.setup(); from django.core.cache import cache; "
-    code += "cache.delete('site-settings')"
+def forget_redis_keys(scratch):
+    """Leave Redis db 15 as we found it."""
+    code = "import django; django.setup(); from django.core.cache import cache; cache.clear()"
     env = base_env(scratch, f"sqlite:///{scratch.root / 'unused.sqlite3'}", redis=True)
     try:
         run([PYTHON, "-c", code], scratch, env, 60, capture=True)
-    except (OSError, subprocess.SubprocessError) as exc:
+    except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
         log(f"could not clean Redis: {exc}")
 
 
@@ -538,15 +734,18 @@ def forget_redis_key(scratch):
 
 
 def config_summary(args):
+    tool = (
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s, median of "
+        f"{args.runs} runs" if shutil.which("wrk") else
+        f"Python threads ({args.connections} connections), {args.duration:g}s, median of "
+        f"{args.runs} runs"
+    )  # fmt: skip
     return {
         "articles_requested": args.articles,
-        "requests_per_page_type": args.requests,
-        "warmup_requests_per_page_type": warmup_requests(args),
-        "concurrency": args.concurrency,
+        "load": tool,
         "article_urls_rotated": args.article_urls,
         "server": f"gunicorn {gunicorn_version()}, {args.workers} sync workers, "
         "DEBUG=0, no access log, 127.0.0.1",
-        "client": "Python http.client, one keep-alive connection per thread, same machine",
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -575,50 +774,58 @@ def gunicorn_version():
 
 def format_table(results, config):
     lines = [
-        f"Articles: {config['articles_requested']:,} synthetic | "
-        f"{config['requests_per_page_type']} requests per page type "
-        f"(+{config['warmup_requests_per_page_type']} warm-up), "
-        f"concurrency {config['concurrency']}",
+        f"Articles: {config['articles_requested']:,} synthetic | load: {config['load']}",
         f"Server: {config['server']} | CPUs: {config['cpu_count']}",
-        f"Client: {config['client']}",
         f"Code: {config['git']}",
         "",
-        f"{'backend':<9}{'cache':<8}{'page':<13}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'errors':>8}{'queries':>9}{'sql ms':>9}{'load1':>7}  url",
+        f"{'backend':<9}{'mode':<7}{'cache':<8}{'page':<15}{'req/s':>9}{'share':>8}"
+        f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'queries':>9}{'load1':>7}  url",
     ]
     for scenario in results:
-        for page in scenario.pages:
+        rows = [scenario.reference, *scenario.pages] if scenario.reference else scenario.pages
+        for page in rows:
             load_ = page.load
             errors = sum(load_.errors.values())
-            flag = " (time limit hit)" if load_.stopped_early else ""
+            share = f"{page.share:.1%}" if page.share is not None else "—"
             lines.append(
-                f"{scenario.backend:<9}{scenario.cache:<8}{page.page:<13}{load_.rps:>8.1f}"
-                f"{load_.p50_ms:>9.1f}{load_.p99_ms:>9.1f}{errors:>8}{page.queries:>9}"
-                f"{page.sql_ms:>9.1f}{page.load_avg_1min:>7.1f}  {page.url}{flag}"
+                f"{scenario.backend:<9}{scenario.mode:<7}{scenario.cache:<8}{page.page:<15}"
+                f"{load_.rps:>9.1f}{share:>8}{load_.p50_ms:>9.1f}{load_.p99_ms:>9.1f}"
+                f"{errors:>8}{page.queries:>9}{page.load_avg_1min:>7.1f}  {page.url}"
+            )
+    for scenario in results:
+        if scenario.stampede:
+            lines.append(
+                f"\nStampede {scenario.backend}/{scenario.mode}/{scenario.cache}: "
+                + ", ".join(f"{k}={v}" for k, v in scenario.stampede.items())
             )
     for scenario in results:
         facts = ", ".join(f"{k}={v}" for k, v in scenario.facts.items())
-        lines.append(f"\n{scenario.backend}/{scenario.cache}: {facts}")
+        lines.append(f"\n{scenario.backend}/{scenario.mode}: {facts}")
     lines.append(
-        "\nqueries / sql ms: one warm request through django.test.Client "
-        "(max over up to 5 sample URLs). load1: 1-minute load average when the page's run "
-        "started (above the CPU count, other work was competing for the CPUs)."
+        "\nshare: requests/s as a share of the ceiling (a constant 30 KB page through the "
+        "same gunicorn and middleware) — for nginx rows, of the limit (nginx serving a 30 KB "
+        "file). queries: one warm request with the page cache off (django.test.Client, max "
+        "over up to 5 sample URLs). load1: 1-minute load average when the page's run started."
     )
     lines.extend(format_slow_queries(results))
     return "\n".join(lines)
 
 
 def format_slow_queries(results):
-    """Each slow query once per scenario and page, shortened, with its plan."""
-    lines = []
+    """Each slow query once per backend and page, shortened, with its plan."""
+    lines, seen = [], set()
     for scenario in results:
         for page, measured in scenario.query_detail.items():
             for query in measured[0]["slow_queries"]:
+                key = (scenario.backend, page, query["sql"])
+                if key in seen:
+                    continue
+                seen.add(key)
                 sql = query["sql"]
                 short = sql if len(sql) < 300 else f"{sql[:80]} … {sql[sql.find(' FROM ') :]}"
                 lines.append(
-                    f"\nSlow SQL [{scenario.backend}/{scenario.cache} {page} "
-                    f"{measured[0]['url']}] {query['ms']:.1f} ms:\n  {short[:1200]}"
+                    f"\nSlow SQL [{scenario.backend} {page} {measured[0]['url']}] "
+                    f"{query['ms']:.1f} ms:\n  {short[:1200]}"
                 )
                 lines.extend(f"    {row}" for row in query["plan"][:20])
     return lines
@@ -649,7 +856,7 @@ def main(argv=None):
                 run_backend(backend, args, scratch, results)
         finally:
             if args.redis:
-                forget_redis_key(scratch)
+                forget_redis_keys(scratch)
             shutil.rmtree(scratch.root, ignore_errors=True)
             # A later backend failing must not throw away the numbers already taken.
             if results:
