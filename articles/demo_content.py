@@ -37,6 +37,7 @@ from articles.models import (
     index_articles,
 )
 from articles.renditions import generate_renditions
+from articles.search import html_to_text, terms
 from articles.text import fold, vietnamese_slugify
 
 # ---------------------------------------------------------------------------
@@ -1510,14 +1511,60 @@ SYNTHETIC_ANGLES = (
 )
 SYNTHETIC_HISTORY = timedelta(days=3 * 365)
 
+# Body sentences of synthetic articles ({topic}: the article's subject, lower case).
+SYNTHETIC_SENTENCES = (
+    "Theo số liệu của cơ quan thống kê, {topic} {trend} {context}.",
+    "Nhiều doanh nghiệp cho biết đơn hàng và chi phí đầu vào đều có thay đổi đáng kể so "
+    "với cùng kỳ năm trước.",
+    "Đại diện Bộ Công Thương nhận định đây là tín hiệu cần được theo dõi sát để có giải "
+    "pháp điều hành phù hợp.",
+    "Các chuyên gia khuyến nghị doanh nghiệp chủ động nguồn hàng, đa dạng hóa thị trường và "
+    "nâng cao chất lượng sản phẩm.",
+    "Tại nhiều địa phương, chính quyền đã làm việc với hiệp hội ngành hàng để tháo gỡ khó "
+    "khăn về vốn, mặt bằng và thủ tục.",
+    "Một số doanh nghiệp đã đầu tư dây chuyền mới, ứng dụng công nghệ số trong quản lý đơn "
+    "hàng và truy xuất nguồn gốc.",
+    "Ông Nguyễn Văn An, giám đốc một doanh nghiệp trong ngành, cho biết công ty đang tìm "
+    "thêm đối tác tại các thị trường mới.",
+    "Bà Trần Thị Bình, chuyên gia kinh tế, lưu ý rằng biến động tỷ giá và chi phí vận tải "
+    "vẫn là những rủi ro lớn.",
+    "Tính chung mười tháng, kim ngạch của lĩnh vực này đạt khoảng {number} tỷ USD, tăng "
+    "{percent}% so với cùng kỳ.",
+    "Nhiều hiệp định thương mại tự do đang mở ra cơ hội lớn nhưng cũng đặt ra yêu cầu khắt "
+    "khe hơn về tiêu chuẩn.",
+    "Người tiêu dùng ngày càng quan tâm tới sản phẩm có chứng nhận chất lượng và nguồn gốc "
+    "rõ ràng.",
+    "Cơ quan quản lý thị trường đã tăng cường kiểm tra, xử lý các trường hợp gian lận "
+    "thương mại và hàng giả.",
+    "Theo kế hoạch, trong những tháng tới ngành sẽ tập trung phát triển thị trường nội địa "
+    "song song với xuất khẩu.",
+    "Các ngân hàng thương mại cũng đưa ra gói tín dụng ưu đãi dành riêng cho doanh nghiệp "
+    "nhỏ và vừa.",
+    "Giới phân tích cho rằng nếu duy trì được đà hiện nay, mục tiêu cả năm hoàn toàn có thể "
+    "đạt được.",
+    "Dù vậy, vẫn còn không ít doanh nghiệp gặp khó khăn trong tiếp cận vốn và nguồn nhân "
+    "lực chất lượng cao.",
+)
+SYNTHETIC_SUBHEADINGS = (
+    "Nhiều tín hiệu tích cực",
+    "Khó khăn vẫn còn",
+    "Giải pháp nào cho doanh nghiệp?",
+    "Kỳ vọng những tháng cuối năm",
+    "Chủ động thích ứng",
+)
+SYNTHETIC_PHOTO_SHARE = 0.7  # like a newsroom's: seven articles in ten lead with a photo
+
 
 def add_synthetic_articles(count, *, batch_size=2000, on_batch=None, rng=None) -> int:
-    """Add `count` published articles with one byline each, for load tests.
+    """Add `count` published articles for load tests, like what a newsroom publishes:
+    bodies of about 650 words with a subheading, one or two bylines, and (seven in ten)
+    a lead photo of their own with caption and credit.
 
-    Written with `bulk_create` in batches (one transaction each), so 100,000 rows
-    take well under a minute. Field `pre_save` still runs, so text is cleaned as usual;
-    `Article.save()` and its signals do not, so the slug is set here and each batch's
-    search rows are written by `index_articles` (one insert per batch).
+    Written with `bulk_create` in batches (one transaction each). Field `pre_save` still
+    runs, so text is cleaned as usual; `Article.save()` and its signals do not, so the
+    slug is set here and each batch's search rows are written by `index_articles`.
+    Lead photos reuse the files and renditions of the demo library's photos (their
+    stored index), so a hundred thousand articles need no image processing.
     """
     category_ids = list(Category.objects.values_list("pk", flat=True))
     author_ids = list(Author.objects.values_list("pk", flat=True))
@@ -1525,16 +1572,33 @@ def add_synthetic_articles(count, *, batch_size=2000, on_batch=None, rng=None) -
         raise LookupError("Cần có chuyên mục và tác giả trước khi thêm bài tổng hợp.")
     rng = rng or random.Random()
     now = timezone.now()
+    pool = list(
+        Photo.objects.filter(renditions_ready_at__isnull=False).exclude(rendition_index={})[:50]
+    )
+    # Bodies are drawn from a pool of blocks: each block's words are read once.
+    blocks = [(html, tuple(terms(html_to_text(html)))) for html in _synthetic_blocks(rng)]
     added = 0
     while added < count:
         size = min(batch_size, count - added)
-        articles = [_synthetic_article(rng, now, category_ids) for _ in range(size)]
+        articles, photos, body_terms = [], [], []
+        for _ in range(size):
+            article, words = _synthetic_article(rng, now, category_ids, blocks)
+            if pool and rng.random() < SYNTHETIC_PHOTO_SHARE:
+                photos.append((article, _synthetic_photo(rng, rng.choice(pool), article)))
+            articles.append(article)
+            body_terms.append(words)
         with transaction.atomic():
+            Photo.objects.bulk_create([photo for _article, photo in photos])
+            for article, photo in photos:
+                article.lead_photo = photo
             Article.objects.bulk_create(articles)
-            index_articles(articles, batch_size=batch_size)
+            index_articles(articles, batch_size=batch_size, body_terms=body_terms)
             Byline.objects.bulk_create(
-                Byline(article=article, author_id=rng.choice(author_ids), position=0)
+                Byline(article=article, author_id=author_id, position=position)
                 for article in articles
+                for position, author_id in enumerate(
+                    rng.sample(author_ids, k=min(len(author_ids), 1 + (rng.random() < 0.3)))
+                )
             )
         added += size
         if on_batch:
@@ -1542,7 +1606,44 @@ def add_synthetic_articles(count, *, batch_size=2000, on_batch=None, rng=None) -
     return added
 
 
-def _synthetic_article(rng, now, category_ids):
+def _synthetic_blocks(rng, count=300):
+    """A pool of ~80-word paragraphs to draw bodies from (cheap to combine)."""
+    pool = [f"<h2>{heading}</h2>" for heading in SYNTHETIC_SUBHEADINGS]
+    for _ in range(count):
+        topic = rng.choice(SYNTHETIC_SUBJECTS).lower()
+        sentences = rng.sample(SYNTHETIC_SENTENCES, k=4)
+        text = " ".join(sentences).format(
+            topic=topic,
+            trend=rng.choice(SYNTHETIC_TRENDS),
+            context=rng.choice(SYNTHETIC_CONTEXTS),
+            number=rng.randint(2, 40),
+            percent=rng.randint(3, 25),
+        )
+        pool.append(f"<p>{text}</p>")
+    return pool
+
+
+def _synthetic_photo(rng, source, article):
+    """A library photo of the article's own (caption, credit) showing a demo picture."""
+    return Photo(
+        image=source.image.name,
+        width=source.width,
+        height=source.height,
+        caption=f"Ảnh minh họa: {article.title}"[:300],
+        credit=f"Ảnh: {rng.choice(('Minh Thư', 'Hoàng Anh', 'Ngọc Lan', 'TTXVN'))}",
+        alt_text=article.title[:300],
+        focal_x=source.focal_x,
+        focal_y=source.focal_y,
+        original_filename=source.original_filename,
+        renditions_ready_at=source.renditions_ready_at,
+        rendition_index=source.rendition_index,
+        search_text=fold(article.title),
+        uploaded_at=article.published_at,
+    )
+
+
+def _synthetic_article(rng, now, category_ids, blocks):
+    """An unsaved article and its body's words (from the blocks' words)."""
     subject = rng.choice(SYNTHETIC_SUBJECTS)
     trend, context = rng.choice(SYNTHETIC_TRENDS), rng.choice(SYNTHETIC_CONTEXTS)
     if rng.random() < 0.25:
@@ -1553,6 +1654,19 @@ def _synthetic_article(rng, now, category_ids):
     published_at = now - timedelta(
         seconds=rng.randint(3600, int(SYNTHETIC_HISTORY.total_seconds()))
     )
+    headings = blocks[: len(SYNTHETIC_SUBHEADINGS)]
+    chosen = rng.sample(blocks[len(headings) :], k=7)
+    chosen.insert(4, rng.choice(headings))
+    opening = (
+        f"<p>Những tháng gần đây, {topic} {trend} {context}. Nhiều doanh nghiệp cho biết "
+        "đơn hàng và chi phí đầu vào đều có thay đổi đáng kể.</p>"
+    )
+    closing = "<p>(Bài tổng hợp tự động dùng để thử tải.)</p>"
+    words = [
+        *terms(html_to_text(opening)),
+        *(word for _html, block_words in chosen for word in block_words),
+        *terms(html_to_text(closing)),
+    ]
     # Bulk rows skip the transition methods, so the status is set directly here.
     article = Article(
         title=title,
@@ -1561,17 +1675,11 @@ def _synthetic_article(rng, now, category_ids):
             f"Theo ghi nhận, {topic} {trend} {context}. Doanh nghiệp và cơ quan quản lý đang "
             "theo dõi sát diễn biến để có giải pháp phù hợp."
         ),
-        body=(
-            f"<p>Những tháng gần đây, {topic} {trend} {context}. Nhiều doanh nghiệp cho biết "
-            "đơn hàng và chi phí đầu vào đều có thay đổi đáng kể.</p>"
-            "<p>Các chuyên gia khuyến nghị doanh nghiệp chủ động nguồn hàng, đa dạng thị "
-            "trường và nâng cao chất lượng sản phẩm.</p>"
-            "<p>(Bài tổng hợp tự động dùng để thử tải.)</p>"
-        ),
+        body=opening + "".join(html for html, _words in chosen) + closing,
         category_id=rng.choice(category_ids),
         status=Article.Status.PUBLISHED,
         published_at=published_at,
         created_at=published_at - timedelta(hours=1),
     )
     article.record_first_publication(now)
-    return article
+    return article, words

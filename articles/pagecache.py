@@ -173,6 +173,15 @@ def page_key(request, url_name):
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _current(entry, state):
+    """A copy built under the current generation and still within its lifetime."""
+    return (
+        entry is not None
+        and entry.generation == state.generation
+        and time.time() - entry.built_at < settings.PAGE_CACHE_SECONDS
+    )
+
+
 def _response_from(entry, request, state_label):
     """The copy as a response: 304 when the client's copy is this one (its ETag, or a
     date no older than the build — the copy has not changed since it was built)."""
@@ -245,21 +254,27 @@ class PageCacheMiddleware:
         state = current_state()
         key = page_key(request, url_name)
         entry = cache.get(key)
-        now = time.time()
+        if _current(entry, state):
+            return _response_from(entry, request, "HIT")
+        lock = key + ":lock"
         if entry is not None and entry.generation == state.generation:
-            if now - entry.built_at < settings.PAGE_CACHE_SECONDS:
-                return _response_from(entry, request, "HIT")
             # Only its lifetime ran out: one request rebuilds, the others get this copy.
-            if not cache.add(key + ":lock", 1, settings.PAGE_CACHE_LOCK_SECONDS):
+            if not cache.add(lock, 1, settings.PAGE_CACHE_LOCK_SECONDS):
                 return _response_from(entry, request, "STALE")
-            return self._rebuild(request, key, state, build, stale=entry)
-        # Content changed (or no copy): never serve the old copy; rebuild once.
-        if cache.add(key + ":lock", 1, settings.PAGE_CACHE_LOCK_SECONDS):
-            return self._rebuild(request, key, state, build, stale=entry)
-        fresh = self._wait_for_rebuild(key, state)
-        if fresh is not None:
-            return _response_from(fresh, request, "HIT")
-        return self._rebuild(request, key, state, build, stale=entry, locked=False)
+        elif not cache.add(lock, 1, settings.PAGE_CACHE_LOCK_SECONDS):
+            # Content changed (or no copy): never serve the old copy; wait for the one
+            # request rebuilding it.
+            fresh = self._wait_for_rebuild(key, state)
+            if fresh is not None:
+                return _response_from(fresh, request, "HIT")
+            return self._rebuild(request, key, state, build, stale=entry, locked=False)
+        # The lock is ours. Someone may have stored a new copy between our first look
+        # and taking the lock (and released it since): look again before building.
+        latest = cache.get(key)
+        if _current(latest, state):
+            cache.delete(lock)
+            return _response_from(latest, request, "HIT")
+        return self._rebuild(request, key, state, build, stale=latest or entry)
 
     def _wait_for_rebuild(self, key, state):
         deadline = time.monotonic() + settings.PAGE_CACHE_LOCK_SECONDS
@@ -269,10 +284,22 @@ class PageCacheMiddleware:
             if entry is not None and entry.generation == state.generation:
                 return entry
             if cache.get(key + ":lock") is None:
-                return None  # the builder gave up (an error page): build ourselves
+                # Released: the copy is stored first, so look once more; none means the
+                # builder gave up (an error page): build ourselves.
+                entry = cache.get(key)
+                return entry if entry is not None and entry.generation == state.generation else None
         return None
 
     def _rebuild(self, request, key, state, build, *, stale, locked=True):
+        try:
+            return self._build_and_store(request, key, state, build, stale=stale)
+        finally:
+            # Released only once the new copy is stored: a waiter seeing no lock and no
+            # new copy would otherwise build the page a second time.
+            if locked:
+                cache.delete(key + ":lock")
+
+    def _build_and_store(self, request, key, state, build, *, stale):
         # Just after a change (generations are bump times in ns), read the primary: a
         # replica still behind it would be cached as current.
         just_changed = time.time_ns() - state.generation < settings.REPLICA_PIN_SECONDS * 1e9
@@ -285,9 +312,6 @@ class PageCacheMiddleware:
             if stale is not None:
                 return _response_from(stale, request, "STALE-IF-ERROR")
             raise
-        finally:
-            if locked:
-                cache.delete(key + ":lock")
         if not _cacheable_response(response):
             return response
         content = response.content

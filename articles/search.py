@@ -135,8 +135,12 @@ class SearchDocument:
     fields: tuple[tuple[Term, ...], ...]
 
     @classmethod
-    def for_article(cls, title, sapo, body):
-        words = (terms(title), terms(sapo), terms(html_to_text(body)))
+    def for_article(cls, title, sapo, body, *, body_terms=None):
+        """`body_terms`: the body's words when the caller already has them (the bulk
+        seeder builds bodies from a pool of paragraphs and reads each paragraph once)."""
+        if body_terms is None:
+            body_terms = terms(html_to_text(body))
+        words = (terms(title), terms(sapo), body_terms)
         return cls(tuple(tuple(field) for field in words))
 
     @property

@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from articles.models import Article, SiteSettings
 from tests.conftest import IN_CI
-from tests.factories import article_form_data, make_article, make_category
+from tests.factories import article_form_data, make_article, make_author, make_category
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -135,7 +135,11 @@ def test_publish_on_one_server_is_seen_on_the_other(two_servers):
     chief.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
     chief.save()
     make_article("Bài đã có", category=make_category("Thời sự"))
-    news = make_article("Tin vừa xuất bản trên máy chủ thứ nhất", status=Article.Status.EDITED)
+    news = make_article(
+        "Tin vừa xuất bản trên máy chủ thứ nhất",
+        status=Article.Status.EDITED,
+        authors=[make_author("Minh Thư")],  # publishing needs a byline
+    )
 
     SiteSettings.load()  # the masthead row exists, as on any running site
     _get(second + "/")

@@ -224,18 +224,32 @@ def test_site_settings_fill_blanks_but_keep_edited_values():
 
 
 def test_articles_option_adds_exactly_that_many_public_articles_with_a_byline():
-    """--articles 50 adds 50 published, public articles, each with one byline and a slug."""
+    """--articles 50 adds 50 published, public articles like a newsroom's: one or two
+    bylines, a slug, bodies of several hundred words with a subheading, and most with a
+    lead photo of their own (caption, credit, renditions shared with the demo library)."""
     seed()
+    from articles.renditions import generate_renditions  # the real one, for two photos
+
+    for photo in Photo.objects.order_by("pk")[:2]:
+        generate_renditions(photo)
     before = set(Article.objects.published().values_list("pk", flat=True))
     output = seed("--articles", "50")
     added = Article.objects.published().exclude(pk__in=before)
     assert added.count() == 50
     assert Article.objects.count() == len(ARTICLES) + 50
     assert "Đã thêm 50 bài tổng hợp" in output
-    for article in added.prefetch_related("byline_entries"):
-        assert len(article.byline_entries.all()) == 1
+    for article in added.prefetch_related("byline_entries").select_related("lead_photo"):
+        assert 1 <= len(article.byline_entries.all()) <= 2
         assert article.slug == vietnamese_slugify(article.title)
+        words = len(re.sub(r"<[^>]+>", " ", article.body).split())
+        assert 550 <= words <= 900, words
+        assert "<h2>" in article.body
+        if article.lead_photo:
+            photo = article.lead_photo
+            assert photo.caption and photo.credit and photo.rendition_index
     assert added.values("title").distinct().count() > 10
+    with_photo = added.filter(lead_photo__isnull=False).count()
+    assert 20 <= with_photo <= 48  # seven in ten, give or take chance
 
 
 def test_negative_article_count_is_refused():
