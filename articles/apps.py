@@ -24,7 +24,14 @@ class ArticlesConfig(AppConfig):
             models.Photo,
             models.Correction,
             models.SiteSettings,
+            models.Tag,
+            models.ArticleTag,
+            models.EventThread,
+            models.RelatedArticle,
         ):
             post_save.connect(pagecache.bump_after_commit, sender=model)
             post_delete.connect(pagecache.bump_after_commit, sender=model)
         m2m_changed.connect(pagecache.bump_after_commit, sender=models.Article.bylines.through)
+        m2m_changed.connect(pagecache.bump_after_commit, sender=models.Article.tags.through)
+        # View counts (ArticleViewCount, ArticleViewTotal) are left out on purpose: they
+        # change every minute, and a cached page's figures may be as old as the page.

@@ -124,6 +124,11 @@ PAGE_CACHE_STATE_FILE = (
     None if REDIS_URL else Path(env_str("PAGE_CACHE_STATE_FILE") or BASE_DIR / "var" / "page-cache")
 )
 
+# Behind a reverse proxy every request comes from the proxy: name the header it sets
+# with the reader's address ("X-Forwarded-For", "X-Real-IP") so view counting can tell
+# readers apart. Empty: REMOTE_ADDR (no proxy, or one that rewrites it).
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -29,13 +30,16 @@ from articles.models import (
     Correction,
     EditPresence,
     Photo,
+    RelatedArticle,
     Status,
+    Tag,
     TransitionForbidden,
     TransitionNotAllowed,
 )
-from articles.models.article import SCHEDULE_GRACE
+from articles.models.article import SCHEDULE_GRACE, works_on_every_article
+from articles.models.tag import TAG_MAX_LENGTH
 from articles.photo_library import add_library_credits, visible_photos
-from articles.text import parse_number
+from articles.text import name_key, parse_number
 
 
 class BylineInline(admin.TabularInline):
@@ -75,6 +79,38 @@ class ArticlePhotoInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "photo":
             kwargs["queryset"] = visible_photos(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RelatedArticleForm(forms.ModelForm):
+    def clean(self):
+        # The inline leaves its own article out of model validation, so the database's
+        # check would be the first to notice (an IntegrityError): say it here.
+        cleaned = super().clean()
+        related = cleaned.get("related")
+        if related is not None and related.pk == self.instance.article_id:
+            raise forms.ValidationError(_("Không thể chọn chính bài này làm tin liên quan."))
+        return cleaned
+
+
+class RelatedArticleInline(admin.TabularInline):
+    """ "Tin liên quan": editors pick articles to show first under this one, in order.
+
+    A draft may be picked (it shows once published); readers only see published picks.
+    Reporters have no permission on these rows, so the inline is not on their form
+    and a forged POST of its rows is ignored.
+    """
+
+    model = RelatedArticle
+    form = RelatedArticleForm
+    fk_name = "article"
+    extra = 1
+    autocomplete_fields = ["related"]
+    fields = ["related", "position"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "related":
+            kwargs["queryset"] = Article.objects.alive()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -120,6 +156,18 @@ class ArticleForm(SlugCleaningForm):
         widget=admin.widgets.AdminSplitDateTime,
         help_text=_("Để trống để xuất bản ngay khi duyệt."),
     )
+    tag_names = forms.CharField(
+        label=_("Từ khóa"),
+        required=False,
+        max_length=3000,
+        widget=forms.TextInput(attrs={"class": "vTextField", "autocomplete": "off"}),
+        help_text=_(
+            "Cách nhau bằng dấu phẩy, ví dụ: Hà Nội, giá xăng. Gõ vài chữ (có dấu hay không "
+            "dấu) để chọn từ khóa đã có; từ khóa mới được tạo khi lưu."
+        ),
+    )
+
+    MAX_TAGS = 20
 
     # Set by ArticleAdmin.get_form: who is saving.
     user = None
@@ -133,8 +181,38 @@ class ArticleForm(SlugCleaningForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["base_version"] = self.instance.version
+            if self.instance.pk:
+                self.initial["tag_names"] = ", ".join(
+                    tag.name for tag in self.instance.tags.order_by("article_entries__position")
+                )
+        if "tag_names" in self.fields:
+            self.fields["tag_names"].widget.attrs["data-tag-suggest-url"] = reverse(
+                "admin:articles_tag_suggest"
+            )
         self.conflict = None
         self.requested_transition = None
+
+    def clean_tag_names(self):
+        """A list of names, one per tag ("Hà Nội, hà nội" is one), each checked."""
+        names = services.unique_tag_names(self.cleaned_data.get("tag_names", "").split(","))
+        too_long = [name for name in names if len(name) > TAG_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("Mỗi từ khóa tối đa %(max)d ký tự: “%(name)s…”.")
+                % {"max": TAG_MAX_LENGTH, "name": too_long[0][:40]}
+            )
+        if len(names) > self.MAX_TAGS:
+            raise forms.ValidationError(
+                _("Tối đa %(max)d từ khóa cho một bài.") % {"max": self.MAX_TAGS}
+            )
+        if self.user is not None and not self.user.has_perm("articles.add_tag"):
+            known = {tag.key for tag in Tag.objects.matching(names)}
+            new = [name for name in names if name_key(name) not in known]
+            if new:
+                raise forms.ValidationError(
+                    _("Bạn không được tạo từ khóa mới: %s.") % ", ".join(new)
+                )
+        return names
 
     def clean(self):
         cleaned = super().clean()
@@ -244,23 +322,26 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
     form = ArticleForm
     # The admin maps every TextField to its plain textarea; the body needs CKEditor.
     formfield_overrides = {RichTextField: {"widget": NewsroomEditorWidget}}
-    inlines = [BylineInline, ArticlePhotoInline, CorrectionInline]
+    inlines = [BylineInline, ArticlePhotoInline, RelatedArticleInline, CorrectionInline]
     list_display = ["title", "category", "status_column", "byline_names", "published_at",
                     "editing_now"]  # fmt: skip
     list_filter = [QueueFilter, StatusFilter, TrashFilter, "category", "bylines", "is_featured",
                    "published_at"]  # fmt: skip
     list_select_related = ["category"]
     search_fields = ["title", "sapo", "=id"]
-    autocomplete_fields = ["category", "lead_photo"]
+    autocomplete_fields = ["category", "lead_photo", "thread"]
     date_hierarchy = "published_at"
     ordering = ["-updated_at"]
     actions = ["submit_selected", "forward_selected", "publish_selected", "unpublish_selected",
                "trash_selected", "untrash_selected", "purge_selected"]  # fmt: skip
     readonly_fields = ["public_link", "status_column", "published_at", "created_by", "created_at",
-                       "updated_by", "updated_at"]  # fmt: skip
+                       "updated_by", "updated_at", "tag_list"]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["base_version", "title", "slug", "public_link", "sapo", "body"]}),
-        (_("Phân loại"), {"fields": ["category", "lead_photo", "source", "is_featured"]}),
+        (
+            _("Phân loại"),
+            {"fields": ["category", "tag_names", "thread", "lead_photo", "source", "is_featured"]},
+        ),
         (
             _("Quy trình"),
             {"fields": ["status_column", "published_at", "workflow_reason", "publish_at"]},
@@ -318,16 +399,33 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
     FORM_ONLY_FIELDS = {"base_version", "workflow_reason", "publish_at"}
     # What only those who may publish set: the rest of the newsroom does not see them.
     PUBLISHER_FIELDS = {"is_featured", "publish_at"}
+    # Event threads are the editors' (review permission and above).
+    EDITOR_FIELDS = {"thread"}
 
     def get_fieldsets(self, request, obj=None):
         """Fields a role cannot use are not on its form, so a forged POST sets nothing."""
         hidden = set()
-        if obj is not None and not self.has_change_permission(request, obj):
+        read_only = obj is not None and not self.has_change_permission(request, obj)
+        if read_only:
             hidden |= self.FORM_ONLY_FIELDS
         if not request.user.has_perm("articles.publish_article"):
             hidden |= self.PUBLISHER_FIELDS
+        if not works_on_every_article(request.user):
+            hidden |= self.EDITOR_FIELDS
+        # The tag input is a form field: a read-only page shows the tags as text.
+        shown_tags = "tag_list" if read_only else "tag_names"
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        shown_tags if f == "tag_names" else f
+                        for f in options["fields"]
+                        if f not in hidden
+                    ],
+                },
+            )
             for name, options in super().get_fieldsets(request, obj)
         ]
 
@@ -361,6 +459,10 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
         presences = getattr(article, "active_presences", [])
         return "; ".join(editing.presence_notice(p) for p in presences) or "—"
 
+    @admin.display(description=_("từ khóa"))
+    def tag_list(self, article):
+        return ", ".join(tag.name for tag in article.tags.order_by("article_entries__position"))
+
     @admin.display(description=_("địa chỉ bài"))
     def public_link(self, article):
         if not article.pk:
@@ -385,6 +487,8 @@ class ArticleAdmin(ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        if "tag_names" in form.cleaned_data:
+            services.set_article_tags(article, form.cleaned_data["tag_names"])
         for formset in formsets:
             if formset.model is Correction:
                 for correction in formset.new_objects:
