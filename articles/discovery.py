@@ -27,6 +27,13 @@ class ArticleBoxes:
     most_read: dict = field(default_factory=dict)
 
 
+def section_of(article):
+    """The section whose latest articles the sidebar lists: the top-level one (a
+    sub-section's page lists too few), with its sub-sections."""
+    category = article.category
+    return category.parent if category.parent_id else category
+
+
 def related_slots(article, tag_ids):
     """The sliced querysets the article page's lists are built from (one union query).
 
@@ -39,7 +46,9 @@ def related_slots(article, tag_ids):
     slots = {
         "picked": published.picked_for(article)[:RELATED_COUNT],
         "same_category": published.filter(category_id=article.category_id).latest_first()[:fill],
-        "section": published.in_category(article.category).latest_first()[: fill + SECTION_COUNT],
+        "section": published.in_category(section_of(article)).latest_first()[
+            : fill + SECTION_COUNT
+        ],
     }
     if tag_ids:
         slots["shared_tags"] = published.sharing_tags(tag_ids)[:fill]

@@ -86,6 +86,7 @@ def article_detail(request, slug, pk):
         return redirect(article, permanent=True)
     context = _article_context(request, article, discovery.article_boxes(article))
     context["view_count"] = readership.view_count(article)
+    context["section"] = discovery.section_of(article)
     return render(request, "articles/article_detail.html", context)
 
 

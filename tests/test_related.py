@@ -113,7 +113,7 @@ def test_hidden_articles_are_never_related(client, sections):
     for other in hidden.values():
         services.set_article_tags(other, ["xăng", "dầu"])
     pick(article, *hidden.values())
-    visible = make_article("Tin công khai", category=economy, published_at=hours_ago(70))
+    make_article("Tin công khai", category=economy, published_at=hours_ago(70))
     html = client.get(article.get_absolute_url()).content.decode()
     assert "ẨN" not in html
     assert related_titles(client, article) == ["Tin công khai"]
