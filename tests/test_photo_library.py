@@ -248,12 +248,12 @@ def test_list_shows_thumbnail_credit_uploader_size_and_use_count(admin_client, s
     make_article("Bài ba", category=category, status=Article.Status.DRAFT, photos=[photo])
     unused = library_photo("Ảnh chưa dùng")
     html = admin_client.get(CHANGELIST).content.decode()
-    row = result_row(html, "__str__", "Ảnh dùng nhiều")
+    row = result_row(html, "description", "Ảnh dùng nhiều")
     assert row["thumbnail:images"] == [photo.image.url]
     assert (row["credit"], row["uploaded_by"], row["size"], row["in_use"]) == (
         "Nguồn: TTXVN", "tongbientap", "64×48", "3 bài"
     )  # fmt: skip
-    unused_row = result_row(html, "__str__", "Ảnh chưa dùng")
+    unused_row = result_row(html, "description", "Ảnh chưa dùng")
     assert unused_row["in_use"] == "—"
     assert change_url(unused) in unused_row["thumbnail:links"]
 

@@ -2,7 +2,6 @@
 the article, on every path that makes one public, and a purge keeps the audit trail."""
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -25,7 +24,6 @@ from tests.factories import (
     make_user,
 )
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_c36ee073a1ea6b8a.txt"
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=VN)
 
 
@@ -133,11 +131,11 @@ def test_the_database_refuses_a_public_article_without_first_publication():
 
 
 @pytest.mark.django_db
-def test_imported_article_published_yesterday_cannot_be_purged(client):
+def test_imported_article_published_yesterday_cannot_be_purged(client, sample_path):
     make_category("Công Thương", slug="cong-thuong")
     with time_machine.travel(NOW, tick=False):
         call_command(
-            "import_article", str(SEED), "--id", "139085", "--category", "cong-thuong",
+            "import_article", str(sample_path), "--id", "139085", "--category", "cong-thuong",
             verbosity=0,
         )  # fmt: skip
     article = Article.objects.get(pk=139085)
