@@ -51,6 +51,7 @@ BUCKETS_KEPT = timedelta(days=8)  # the longest window (7 days) and a margin
 MOST_READ_SECONDS = 60  # the page cache's lifetime: no point in fresher lists
 MOST_READ_KEPT = 10  # ids kept per list (a few may have been taken down since)
 MOST_READ_SHOWN = 5
+MOST_READ_CANDIDATES = 50  # summed per window before the published() check
 WINDOWS = {"day": timedelta(hours=24), "week": timedelta(days=7)}
 
 DUE_KEY = "views:flush-due"
@@ -297,9 +298,17 @@ def most_read_ids(now=None):
 
 
 def compute_most_read(now=None):
+    """The most-read lists from the buckets and the counters not flushed yet.
+
+    Each window's MOST_READ_CANDIDATES most read articles are summed from the buckets
+    alone (an aggregate over the small bucket table), then ONE query keeps the
+    published ones: joining every published article instead would scan the articles
+    table. An article hidden since it was read thus costs a place among the
+    candidates, never a place in the list.
+    """
     now = now or _now()
     unflushed = _pending_or_nothing(now)
-    result = {}
+    windows = {}
     for name, length in WINDOWS.items():
         since = now - length
         in_window = {}
@@ -307,30 +316,28 @@ def compute_most_read(now=None):
             if hour_start(hour) > since:
                 in_window[article_id] = in_window.get(article_id, 0) + n
         buckets = ArticleViewCount.objects.filter(hour__gt=since).values("article")
-        published = Article.objects.published().values("pk")
-        top = (
-            buckets.filter(article__in=published)
-            .annotate(views=Sum("count"))
-            .order_by("-views", "-article")[: MOST_READ_KEPT * 2]
-        )
-        totals = {row["article"]: row["views"] for row in top}
+        top = buckets.annotate(views=Sum("count")).order_by("-views", "-article")
+        totals = {row["article"]: row["views"] for row in top[:MOST_READ_CANDIDATES]}
         extra = set(in_window) - set(totals)
         if extra:
-            # Articles read since the last flush: their flushed views count too, and
-            # they must still be published.
-            visible = set(
-                Article.objects.published().filter(pk__in=extra).values_list("pk", flat=True)
-            )
-            for row in buckets.filter(article__in=visible).annotate(views=Sum("count")):
+            # Read since the last flush: their flushed views count too.
+            for row in buckets.filter(article__in=extra).annotate(views=Sum("count")):
                 totals[row["article"]] = row["views"]
-            for pk in visible:
-                totals.setdefault(pk, 0)
         for pk, n in in_window.items():
-            if pk in totals:
-                totals[pk] += n
-        ranked = sorted(totals.items(), key=lambda item: (-item[1], -item[0]))
-        result[name] = [pk for pk, _views in ranked[:MOST_READ_KEPT]]
-    return result
+            totals[pk] = totals.get(pk, 0) + n
+        windows[name] = totals
+    candidates = set().union(*windows.values())
+    visible = set(
+        Article.objects.published().filter(pk__in=candidates).values_list("pk", flat=True)
+    )
+    return {
+        name: [
+            pk
+            for pk, _views in sorted(totals.items(), key=lambda item: (-item[1], -item[0]))
+            if pk in visible
+        ][:MOST_READ_KEPT]
+        for name, totals in windows.items()
+    }
 
 
 def client_address(request):
