@@ -6,12 +6,21 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from articles import readership, services
-from articles.models import ArticleViewTotal, EventThread, Photo, RelatedArticle
+from articles.models import Article, ArticleViewTotal, EventThread, Photo, RelatedArticle
 from articles.renditions import generate_renditions
-from tests.browser import BROWSER_TEST_MARKS, PageLog, axe_violations, screenshot
+from tests.browser import (
+    BROWSER_TEST_MARKS,
+    PageLog,
+    axe_violations,
+    log_in,
+    screenshot,
+    wait_for_editor,
+)
 from tests.factories import image_bytes, make_article, make_author, make_category
 
 pytestmark = BROWSER_TEST_MARKS
@@ -174,3 +183,30 @@ def test_screenshots_of_the_article_tag_and_thread_pages(page, live_server):
     shots += screenshot(page, "discovery-category")
     assert page.log.errors == [] and page.log.failed == []
     assert all(path.exists() for path in shots)
+
+
+def test_tag_input_suggests_existing_tags_without_accents(page, live_server, reporter):
+    """Typing "ha n" after a first tag offers "Hà Nội" (the browser's own datalist), and
+    picking it keeps the tag typed before; saving stores both tags."""
+    services.set_article_tags(make_article("Bài cũ"), ["Hà Nội", "Hà Nam", "Giá xăng"])
+    category = make_category("Thời sự")
+    log_in(page, live_server, "phongvien")
+    page.goto(live_server.url + reverse("admin:articles_article_add"))
+    wait_for_editor(page)
+    page.fill("#id_title", "Hà Nội mưa lớn")
+    page.type("#id_tag_names", "Giá xăng, ha n")
+    options = page.locator("#id_tag_names-suggestions option")
+    expect(options).to_have_count(2)
+    values = options.evaluate_all("options => options.map(o => o.value)")
+    assert values == ["Giá xăng, Hà Nam", "Giá xăng, Hà Nội"]
+    page.fill("#id_tag_names", values[1])
+    page.evaluate("html => CKEDITOR.instances.id_body.setData(html)", "<p>Mưa lớn kéo dài.</p>")
+    page.click("#id_category + .select2 .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", "Thời")
+    page.click(".select2-results__option:has-text('Thời sự')")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    article = Article.objects.get(title="Hà Nội mưa lớn")
+    assert article.category == category
+    assert [tag.name for tag in article.tag_list] == ["Giá xăng", "Hà Nội"]
+    assert page.log.errors == []
