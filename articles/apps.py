@@ -24,6 +24,10 @@ class ArticlesConfig(AppConfig):
             models.Photo,
             models.Correction,
             models.SiteSettings,
+            models.Tag,
+            models.ArticleTag,
+            models.EventThread,
+            models.RelatedArticle,
         ):
             post_save.connect(pagecache.bump_after_commit, sender=model)
             post_delete.connect(pagecache.bump_after_commit, sender=model)
@@ -35,3 +39,6 @@ class ArticlesConfig(AppConfig):
         post_save.connect(
             photo_library.body_saved, sender=models.Article, dispatch_uid="articles.body_photos"
         )
+        m2m_changed.connect(pagecache.bump_after_commit, sender=models.Article.tags.through)
+        # View counts (ArticleViewCount, ArticleViewTotal) are left out on purpose: they
+        # change every minute, and a cached page's figures may be as old as the page.

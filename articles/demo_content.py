@@ -29,9 +29,11 @@ from articles.images import clean_image
 from articles.models import (
     Article,
     ArticlePhoto,
+    ArticleTag,
     Author,
     Byline,
     Category,
+    EventThread,
     Photo,
     SiteSettings,
     index_articles,
@@ -1155,6 +1157,7 @@ def seed_demo(*, password=None, now=None) -> SeedReport:
         users = seed_accounts(report.accounts, password=password)
         authors = seed_authors(report.authors, users)
         seed_articles(report, categories=categories, authors=authors, users=users, now=now)
+        seed_tags_and_threads()
     return report
 
 
@@ -1254,6 +1257,62 @@ def seed_authors(tally: Tally, users: dict) -> dict[str, Author]:
         tally.existing += not created
         authors[display_name] = author
     return authors
+
+
+# Tags of sample articles (by title) and the demo's event thread: enough to fill the
+# tag pages, the thread box and the related lists.
+DEMO_TAGS = {
+    "Giá xăng dầu giảm nhẹ trong kỳ điều hành mới": ["Giá xăng dầu", "Bình ổn giá"],
+    "Thương nhân đầu mối phải duy trì nguồn cung xăng dầu liên tục": [
+        "Giá xăng dầu",
+        "Thị trường trong nước",
+    ],
+    "Xử phạt cửa hàng xăng dầu vi phạm quy định về đo lường": [
+        "Giá xăng dầu",
+        "Quản lý thị trường",
+    ],
+    "Bảo đảm cung ứng hàng hóa thiết yếu dịp cuối năm": ["Bình ổn giá", "Thị trường trong nước"],
+    "Công nhân khu công nghiệp được mua hàng bình ổn giá tại chỗ": ["Bình ổn giá"],
+    "Thu giữ hơn 3.000 sản phẩm mỹ phẩm không rõ nguồn gốc": ["Quản lý thị trường", "Hàng giả"],
+    "Cảnh báo thủ đoạn bán hàng giả trên mạng xã hội": ["Hàng giả", "Thương mại điện tử"],
+    "Thương mại điện tử mở lối cho đặc sản vùng cao": ["Thương mại điện tử", "OCOP"],
+    "Mua hàng trực tuyến cuối năm: người tiêu dùng cần lưu ý gì?": ["Thương mại điện tử"],
+    "Sản phẩm OCOP tự tin lên kệ siêu thị": ["OCOP", "Thị trường trong nước"],
+    "Xuất khẩu rau quả khởi sắc nhờ mở cửa thêm nhiều thị trường": ["Xuất khẩu", "Nông sản"],
+    "Gạo Việt giữ vững vị thế tại thị trường châu Á": ["Xuất khẩu", "Nông sản"],
+    "Đắk Lắk: Nông dân phấn khởi vì cà phê được giá": ["Nông sản"],
+    "Sẵn sàng bảo đảm cung ứng điện mùa khô": ["Cung ứng điện"],
+    "Điện gió ngoài khơi cần khung pháp lý rõ ràng để thu hút đầu tư": ["Năng lượng tái tạo"],
+}
+DEMO_THREAD = (
+    "Điều hành giá xăng dầu",
+    "Các kỳ điều hành giá, nguồn cung và kiểm tra kinh doanh xăng dầu.",
+    [
+        "Giá xăng dầu giảm nhẹ trong kỳ điều hành mới",
+        "Thương nhân đầu mối phải duy trì nguồn cung xăng dầu liên tục",
+        "Xử phạt cửa hàng xăng dầu vi phạm quy định về đo lường",
+    ],
+)
+
+
+def seed_tags_and_threads():
+    """Tags for sample articles that have none yet, and the demo thread if missing."""
+    articles = {a.title: a for a in Article.objects.filter(title__in=DEMO_TAGS)}
+    tagged = set(
+        ArticleTag.objects.filter(article__in=articles.values()).values_list(
+            "article_id", flat=True
+        )
+    )
+    for title, names in DEMO_TAGS.items():
+        article = articles.get(title)
+        if article is not None and article.pk not in tagged:
+            services.set_article_tags(article, names)
+    title, description, members = DEMO_THREAD
+    thread, created = EventThread.objects.get_or_create(
+        slug=vietnamese_slugify(title), defaults={"title": title, "description": description}
+    )
+    if created:
+        Article.objects.filter(title__in=members, thread__isnull=True).update(thread=thread)
 
 
 def seed_articles(report: SeedReport, *, categories, authors, users, now):

@@ -39,6 +39,8 @@ CACHEABLE_VIEWS = {
     "articles:category": ("page",),
     "articles:detail": (),
     "articles:author": ("page",),
+    "articles:tag": ("page",),
+    "articles:thread": ("page",),
     "articles:corrections": ("page",),
     "articles:rss": (),
     "articles:rss_latest": (),

@@ -228,6 +228,8 @@ def article_meta(request, article, *, corrections=(), preview=None):
         ("article:section", category.name),
     ]
     properties += [("article:author", absolute(request, a.get_absolute_url())) for a in authors]
+    tags = article.tag_list
+    properties += [("article:tag", tag.name) for tag in tags]
     publisher = organization(request, site)
     news_article = {
         "@context": "https://schema.org",
@@ -252,6 +254,8 @@ def article_meta(request, article, *, corrections=(), preview=None):
         "articleSection": category.name,
         "inLanguage": LANGUAGE,
     }
+    if tags:
+        news_article["keywords"] = [tag.name for tag in tags]
     if photo:
         news_article["image"] = article_images(photo, request)
     trail = [("Trang chủ", reverse("articles:home"))]
@@ -297,10 +301,32 @@ def home_meta(request):
 
 
 def category_meta(request, category, page_number=1):
+    """A section's meta, with its BreadcrumbList (home › parent section › section)."""
     site = SiteSettings.load()
     url = _page_url(request, category.get_absolute_url(), page_number)
     description = describe(category.description or f"Tin tức {category.name} — {site.site_name}")
-    return list_meta(request, category.name, description, url)
+    trail = [("Trang chủ", reverse("articles:home"))]
+    if category.parent_id:
+        trail.append((category.parent.name, category.parent.get_absolute_url()))
+    trail.append((category.name, category.get_absolute_url()))
+    return list_meta(request, category.name, description, url, trail=trail)
+
+
+def tag_meta(request, tag, page_number=1):
+    site = SiteSettings.load()
+    url = _page_url(request, tag.get_absolute_url(), page_number)
+    title = f"Từ khóa: {tag.name}"
+    description = describe(f"Tin tức về {tag.name} trên {site.site_name}")
+    trail = [("Trang chủ", reverse("articles:home")), (title, tag.get_absolute_url())]
+    return list_meta(request, title, description, url, trail=trail)
+
+
+def thread_meta(request, thread, page_number=1):
+    site = SiteSettings.load()
+    url = _page_url(request, thread.get_absolute_url(), page_number)
+    description = describe(thread.description or f"Dòng sự kiện {thread.title} — {site.site_name}")
+    trail = [("Trang chủ", reverse("articles:home")), (thread.title, thread.get_absolute_url())]
+    return list_meta(request, thread.title, description, url, trail=trail)
 
 
 def author_meta(request, author, page_number=1):
@@ -312,8 +338,9 @@ def author_meta(request, author, page_number=1):
     return list_meta(request, author.display_name, description, url)
 
 
-def list_meta(request, title, description, url):
-    """Meta of a page listing articles (or feeds): canonical, description, OpenGraph."""
+def list_meta(request, title, description, url, trail=()):
+    """Meta of a page listing articles (or feeds): canonical, description, OpenGraph,
+    and a BreadcrumbList when the page sits in a trail ((name, path) pairs, home first)."""
     site = SiteSettings.load()
     logo = site_logo(request)
     return PageMeta(
@@ -321,4 +348,5 @@ def list_meta(request, title, description, url):
         canonical=url,
         properties=tuple(_open_graph("website", title, description, site, url, logo)),
         names=tuple(_twitter(title, description, logo)),
+        structured_data=(breadcrumbs(request, trail),) if trail else (),
     )

@@ -18,15 +18,17 @@ from articles import checklist
 from articles.models import (
     Article,
     ArticleEvent,
+    ArticleTag,
     ArticleTombstone,
     EditPresence,
     Status,
+    Tag,
     TransitionForbidden,
 )
 from articles.models.article import clean_reason
 from articles.photo_library import photo_edit_refusal
 from articles.revisions import put_back, record_revision, record_revision_if_changed
-from articles.text import clean_line, clean_text
+from articles.text import clean_line, clean_name, clean_text, name_key
 
 # Sent after the transaction commits, whenever what readers may see of an article can
 # have changed: `article` is the saved instance (possibly trashed or purged).
@@ -213,3 +215,46 @@ def purge_article(article, *, by):
         _event(article, by=by, action="purge")
         article.delete()  # events stay: their link to the article has no FK constraint
         _announce(article)
+
+
+# -- tags --
+
+
+def unique_tag_names(names):
+    """The names cleaned (NFC, invisible characters, spaces), empty ones dropped, and
+    one per tag (`name_key`): the first spelling wins."""
+    seen, unique = set(), []
+    for name in names:
+        name = clean_name(name)
+        key = name_key(name)
+        if name and key not in seen:
+            seen.add(key)
+            unique.append(name)
+    return unique
+
+
+def set_article_tags(article, names):
+    """Tag `article` with these names, in this order: existing tags are reused whatever
+    the spelling typed ("hà nội" is the tag "Hà Nội"), new ones created. Rows of tags
+    no longer wanted are removed. Readers' pages follow after commit."""
+    names = unique_tag_names(names)
+    with transaction.atomic():
+        tags = {tag.key: tag for tag in Tag.objects.matching(names)}
+        wanted = []
+        for name in names:
+            key = name_key(name)
+            if key not in tags:
+                tags[key], _created = Tag.objects.get_or_create(key=key, defaults={"name": name})
+            wanted.append(tags[key])
+        rows = {row.tag_id: row for row in ArticleTag.objects.filter(article=article)}
+        keep = {tag.pk for tag in wanted}
+        ArticleTag.objects.filter(article=article).exclude(tag_id__in=keep).delete()
+        for position, tag in enumerate(wanted):
+            row = rows.get(tag.pk)
+            if row is None:
+                ArticleTag.objects.create(article=article, tag=tag, position=position)
+            elif row.position != position:
+                row.position = position
+                row.save(update_fields=["position"])
+        _announce(article)
+    return wanted

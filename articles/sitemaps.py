@@ -5,6 +5,8 @@
     /sitemap-trang.xml          home, corrections, the RSS page
     /sitemap-chuyen-muc.xml     every section page
     /sitemap-tac-gia.xml        authors with at least one published article
+    /sitemap-tu-khoa.xml        tags with at least one published article
+    /sitemap-dong-su-kien.xml   event threads with at least one published article
     /sitemap-bai-viet.xml?p=N   published articles, oldest first, 5,000 per page
     /sitemap-news.xml           Google News: articles published in the last 48 hours
 
@@ -23,7 +25,7 @@ from datetime import UTC, timedelta
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db import connection
-from django.db.models import F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Greatest, RowNumber
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -31,7 +33,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from articles.models import Article, Author, Byline, Category, Correction
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Category,
+    Correction,
+    EventThread,
+    Tag,
+)
 
 ARTICLES_PER_SITEMAP = 5000
 NEWS_WINDOW = timedelta(hours=48)
@@ -54,7 +64,19 @@ def _newest(queryset, field):
 
 
 class PagedSitemap(Sitemap):
-    """A sitemap that can tell the index its pages and their lastmod cheaply."""
+    """A sitemap that can tell the index its pages and their lastmod cheaply.
+
+    `shared`: figures several sections need, computed once per index (the newest
+    publication, the tag and thread counts).
+    """
+
+    def __init__(self, shared=None):
+        self.shared = {} if shared is None else shared
+
+    def once(self, name, compute):
+        if name not in self.shared:
+            self.shared[name] = compute()
+        return self.shared[name]
 
     def pages(self):
         """[(page number, lastmod or None)] for the index; none for an empty section."""
@@ -74,7 +96,7 @@ class StaticSitemap(PagedSitemap):
     def lastmod(self, name):
         if not hasattr(self, "_lastmods"):
             self._lastmods = {
-                "articles:home": newest_publication(),
+                "articles:home": self.once("newest", newest_publication),
                 "articles:corrections": _newest(Correction.objects.public(), "created_at"),
             }
         return self._lastmods.get(name)
@@ -97,7 +119,7 @@ class CategorySitemap(PagedSitemap):
         return category.newest
 
     def get_latest_lastmod(self):
-        return newest_publication()  # every article is in some section
+        return self.once("newest", newest_publication)  # every article is in some section
 
 
 class AuthorSitemap(PagedSitemap):
@@ -121,6 +143,74 @@ class AuthorSitemap(PagedSitemap):
     def get_latest_lastmod(self):
         signed = Article.objects.published().filter(pk__in=Byline.objects.values("article_id"))
         return _newest(signed, "published_at")
+
+
+class GroupSitemap(PagedSitemap):
+    """Pages of groups of articles (tags, threads): those with a published article."""
+
+    def _group_pages(self, kind):
+        figures = self.once("groups", _group_figures)
+        pages = -(-figures[kind] // self.limit)
+        return [(number, figures[f"{kind}_newest"]) for number in range(1, pages + 1)]
+
+
+class TagSitemap(GroupSitemap):
+    """Tags carrying at least one published article (the others are 404 pages)."""
+
+    def items(self):
+        newest = (
+            Article.objects.published()
+            .filter(tag_entries__tag=OuterRef("pk"))
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
+        return (
+            Tag.objects.annotate(newest=Subquery(newest))
+            .filter(newest__isnull=False)
+            .only("slug")
+            .order_by("pk")
+        )
+
+    def lastmod(self, tag):
+        return tag.newest
+
+    def pages(self):
+        return self._group_pages("tags")
+
+
+class ThreadSitemap(GroupSitemap):
+    """Event threads with at least one published article."""
+
+    def items(self):
+        newest = (
+            Article.objects.published()
+            .filter(thread=OuterRef("pk"))
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
+        return (
+            EventThread.objects.annotate(newest=Subquery(newest))
+            .filter(newest__isnull=False)
+            .only("slug")
+            .order_by("pk")
+        )
+
+    def lastmod(self, thread):
+        return thread.newest
+
+    def pages(self):
+        return self._group_pages("threads")
+
+
+def _group_figures():
+    """How many tags and threads have a published article, and the newest publication
+    of each kind: ONE query for both index sections."""
+    return Article.objects.published().aggregate(
+        tags=Count("tag_entries__tag", distinct=True),
+        tags_newest=Max("published_at", filter=Q(tag_entries__isnull=False)),
+        threads=Count("thread", distinct=True),
+        threads_newest=Max("published_at", filter=Q(thread__isnull=False)),
+    )
 
 
 class ArticleSitemap(PagedSitemap):
@@ -192,16 +282,18 @@ SECTIONS = {
     "trang": StaticSitemap,
     "chuyen-muc": CategorySitemap,
     "tac-gia": AuthorSitemap,
+    "tu-khoa": TagSitemap,
+    "dong-su-kien": ThreadSitemap,
     "bai-viet": ArticleSitemap,
 }
 
 
 @sitemap_views.x_robots_tag
 def index(request):
-    entries = []
+    entries, shared = [], {}
     for name, sitemap_class in SECTIONS.items():
         location = request.build_absolute_uri(reverse("sitemap_section", args=[name]))
-        for number, lastmod in sitemap_class().pages():
+        for number, lastmod in sitemap_class(shared).pages():
             url = location if number == 1 else f"{location}?p={number}"
             entries.append(sitemap_views.SitemapIndexItem(url, lastmod))
     return TemplateResponse(

@@ -62,6 +62,48 @@ def fold(value: str) -> str:
     return " ".join(value.lower().split())
 
 
+# The five Vietnamese tone marks as combining characters (grave, acute, tilde, hook above,
+# dot below). The vowel-quality marks (circumflex, breve, horn) belong to the letter.
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_VOWELS = frozenset("aeiouy")
+
+
+def clean_name(value: str) -> str:
+    """A short name (a tag): `clean_line`, but a zero-width *space* separates words
+    ("Hà\u200bNội" is "Hà Nội", not "HàNội" as in titles and slugs)."""
+    return clean_line(value.replace("\u200b", " "))
+
+
+def name_key(value: str) -> str:
+    """Comparison key for names that must not exist twice (tags).
+
+    Case, NFC/NFD, invisible characters, spacing and where the tone mark sits in its
+    vowel group ("Thanh Hóa"/"Thanh Hoá", "thủy"/"thuỷ") do not matter; letters and
+    tones do: "Hà Nội", "Hả Nội" and "Ha Noi" are three different keys, as Vietnamese
+    newsrooms keep them (an accent-less spelling is a different word, or a typo an
+    editor should see, not silently merge). Each tone mark moves to the end of its
+    vowel group, so even glued words ("HàNội") compare by syllable.
+    """
+    decomposed = unicodedata.normalize("NFD", "".join(clean_name(value).casefold().split()))
+    out, tones = [], []
+    for ch in decomposed:
+        if ch in TONE_MARKS:
+            tones.append(ch)
+        elif unicodedata.combining(ch):
+            out.append(ch)  # circumflex, breve, horn: part of the vowel
+        else:
+            if ch not in _VOWELS and tones:
+                out += tones  # the vowel group ended: its tone goes after it
+                tones = []
+            out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out + tones))
+
+
+def thousands(number: int) -> str:
+    """An integer as Vietnamese print writes it: 1234567 -> "1.234.567"."""
+    return f"{number:,}".replace(",", ".")
+
+
 def vietnamese_slugify(value: str, max_length: int = 200) -> str:
     """ASCII slug for Vietnamese text: "Đà Nẵng" -> "da-nang".
 

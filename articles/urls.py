@@ -13,6 +13,9 @@ urlpatterns = [
     path("tac-gia/<slug:slug>/", views.author_detail, name="author"),
     path("cai-chinh/", views.corrections, name="corrections"),
     path("tim-kiem/", views.search, name="search"),
+    path("tu-khoa/<slug:slug>/", views.tag_detail, name="tag"),
+    path("dong-su-kien/<slug:slug>/", views.thread_detail, name="thread"),
+    re_path(r"^api/luot-xem/(?P<pk>[0-9]{1,18})/$", views.record_view, name="record_view"),
     path("xem-truoc/<str:token>/", views.shared_preview, name="shared_preview"),
     # RSS (articles/feeds.py); "rss" and "tin-moi-nhat" are reserved category slugs.
     path("rss/", feeds.rss_list, name="rss"),

@@ -3,16 +3,20 @@
 import hashlib
 from urllib.parse import urlencode
 
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from articles import seo
+from articles import discovery, readership, seo
 from articles.context_processors import menu_sections, public_chrome
-from articles.models import Article, Author, Category, Correction, PreviewLink
+from articles.models import Article, Author, Category, Correction, EventThread, PreviewLink, Tag
 from articles.models.article import SEARCH_CANDIDATES
 from articles.pagination import page_or_404, ranked_page_or_404
 from articles.search import SearchQuery
+from newsroom.db_router import no_pin_cookie
 
 HOME_LATEST = 12
 HOME_PER_CATEGORY = 4
@@ -22,7 +26,8 @@ def home(request):
     """The front page: the lead story, the latest news, then a block per section.
 
     A fixed number of queries whatever the number of sections or articles: every
-    list's ids in one UNION of small indexed queries, then one query for all cards.
+    list's ids in one UNION of small indexed queries (the most-read ids from the
+    cache), then one query for all cards.
     """
     published = Article.objects.published().latest_first()
     sections = menu_sections(request)
@@ -35,8 +40,10 @@ def home(request):
     ids = published.latest_ids_by_slot(slots)
     lead_id = next(iter(ids["featured"] or ids["latest"]), None)
     latest_ids = [pk for pk in ids["latest"] if pk != lead_id][:HOME_LATEST]
+    most_read = readership.most_read_ids()
     wanted = {lead_id, *latest_ids, *(pk for s in sections for pk in ids[s.pk])} - {None}
-    cards = Article.objects.for_listing().in_bulk(wanted)
+    wanted |= set(discovery.most_read_wanted(most_read))
+    cards = Article.objects.published().for_listing().in_bulk(wanted)
     blocks = [
         (section, [cards[pk] for pk in ids[section.pk]]) for section in sections if ids[section.pk]
     ]
@@ -47,13 +54,22 @@ def home(request):
             "featured": cards.get(lead_id),
             "latest": [cards[pk] for pk in latest_ids],
             "blocks": blocks,
+            "most_read": discovery.most_read_cards(most_read, cards),
             "meta": seo.home_meta(request),
         },
     )
 
 
 def category_detail(request, slug):
-    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    # The section and its menu's sub-sections in one query.
+    rows = list(
+        Category.objects.select_related("parent").filter(
+            Q(slug=slug) | Q(parent__slug=slug, show_in_menu=True)
+        )
+    )
+    category = next((row for row in rows if row.slug == slug), None)
+    if category is None:
+        raise Http404("Chuyên mục không tồn tại.")
     articles = Article.objects.published().in_category(category).for_listing().latest_first()
     page = page_or_404(articles, request, count_key=f"category:{category.pk}")
     return render(
@@ -62,7 +78,8 @@ def category_detail(request, slug):
         {
             "category": category,
             "page_obj": page,
-            "subcategories": list(category.children.filter(show_in_menu=True)),
+            "subcategories": [row for row in rows if row.parent_id == category.pk],
+            "most_read": discovery.most_read_box(),
             "meta": seo.category_meta(request, category, page.number),
         },
     )
@@ -72,26 +89,21 @@ def article_detail(request, slug, pk):
     article = get_object_or_404(Article.objects.published().for_display(), pk=pk)
     if slug != article.slug:
         return redirect(article, permanent=True)
-    related = list(
-        Article.objects.published()
-        .filter(category_id=article.category_id)
-        .exclude(pk=article.pk)
-        .for_listing()
-        .latest_first()[:5]
-    )
-    return render(
-        request, "articles/article_detail.html", _article_context(request, article, related)
-    )
+    context = _article_context(request, article, discovery.article_boxes(article))
+    context["view_count"] = readership.view_count(article)
+    context["section"] = discovery.section_of(article)
+    return render(request, "articles/article_detail.html", context)
 
 
-def _article_context(request, article, related=(), preview=None):
+def _article_context(request, article, boxes=None, preview=None):
     corrections = list(article.corrections.all())
     return {
         "article": article,
+        "tags": article.tag_list,
         "lead_photo": article.lead_photo_outside_body,
         "extra_photos": article.photo_uses_outside_body,
         "corrections": corrections,
-        "related": related,
+        "boxes": boxes or discovery.ArticleBoxes(),
         "preview": preview,
         "meta": seo.article_meta(request, article, corrections=corrections, preview=preview),
     }
@@ -186,6 +198,61 @@ def _result_count(count):
     if count > SEARCH_CANDIDATES:
         return "hơn " + f"{SEARCH_CANDIDATES:,}".replace(",", ".")
     return f"{count:,}".replace(",", ".")
+
+
+def tag_detail(request, slug):
+    """/tu-khoa/<slug>/: the tag's published articles, newest first.
+
+    A tag no published article carries is a 404, like an unknown one: a tag typed on
+    an embargoed draft must not announce its subject, and crawlers get no empty pages.
+    """
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.published().tagged(tag).for_listing().latest_first()
+    page = page_or_404(articles, request, count_key=f"tag:{tag.pk}")
+    if not page.object_list:
+        raise Http404("Từ khóa chưa có bài viết.")
+    return render(
+        request,
+        "articles/tag_detail.html",
+        {"tag": tag, "page_obj": page, "meta": seo.tag_meta(request, tag, page.number)},
+    )
+
+
+def thread_detail(request, slug):
+    """/dong-su-kien/<slug>/: the running story, newest first, under its title and
+    description. 404 until one of its articles is published (same reason as tags)."""
+    thread = get_object_or_404(EventThread, slug=slug)
+    articles = Article.objects.published().in_thread(thread).for_listing().latest_first()
+    page = page_or_404(articles, request, count_key=f"thread:{thread.pk}")
+    if not page.object_list:
+        raise Http404("Dòng sự kiện chưa có bài viết.")
+    return render(
+        request,
+        "articles/thread_detail.html",
+        {"thread": thread, "page_obj": page, "meta": seo.thread_meta(request, thread, page.number)},
+    )
+
+
+@csrf_exempt  # a beacon carries no token; it changes nothing but a counter
+@require_POST
+@no_pin_cookie
+def record_view(request, pk):
+    """The article page's beacon (static/js/views.js): one view of a published article.
+
+    204 whether counted or not (a bot, a prefetch, a repeat within the rate limit);
+    404 for an id readers cannot see. Writes to the cache only, except the flush that
+    falls due at most once a minute. Sets no cookie.
+    """
+    pk = int(pk)
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    if not readership.counts_as_view(request):
+        return response
+    if not Article.objects.published().filter(pk=pk).exists():
+        raise Http404("Bài viết không tồn tại.")
+    if readership.record_view(pk, readership.client_address(request)):
+        readership.flush_if_due()
+    return response
 
 
 def favicon(request):

@@ -13,6 +13,7 @@ The pin lives in a context variable set per request by `PrimaryPinMiddleware`.
 """
 
 import contextvars
+import functools
 import random
 
 from django.conf import settings
@@ -56,6 +57,18 @@ class PrimaryReplicaRouter:
         return db == "default"  # replicas follow the primary by replication
 
 
+def no_pin_cookie(view):
+    """For a POST whose writes no page reads back at once (the view-count beacon): the
+    response must set no cookie, so no pin cookie either."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request.no_pin_cookie = True
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 class PrimaryPinMiddleware:
     """Decides, per request, whether reads may use a replica (see the module doc)."""
 
@@ -73,7 +86,7 @@ class PrimaryPinMiddleware:
             wrote = request.method not in ("GET", "HEAD")
         finally:
             _pinned.reset(token)
-        if wrote and replicas():
+        if wrote and replicas() and not getattr(request, "no_pin_cookie", False):
             # The next pages this browser asks for read the primary until replicas
             # have caught up (lag is normally well under a second).
             response.set_cookie(

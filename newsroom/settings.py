@@ -133,6 +133,10 @@ PAGE_CACHE_STATE_FILE = (
 
 # scripts/benchmark.py's constant page (newsroom/benchmark_views.py); off everywhere else.
 BENCHMARK_CEILING = env_bool("BENCHMARK_CEILING", False)
+# Behind a reverse proxy every request comes from the proxy: name the header it sets
+# with the reader's address ("X-Forwarded-For", "X-Real-IP") so view counting can tell
+# readers apart. Empty: REMOTE_ADDR (no proxy, or one that rewrites it).
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

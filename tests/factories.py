@@ -132,6 +132,19 @@ def article_form_data(
     wanted = None if photos is None else {photo.pk: {"caption": c} for photo, c in photos}
     kept, added = _plan(photo_rows, "photo", wanted, lambda row: {"caption": row.caption})
     data.update(_inline_rows("photo_uses", article, photo_rows, kept, added))
+    # Editors' related picks ("Tin liên quan"): none unless given in `overrides`.
+    data.update({"related_entries-TOTAL_FORMS": "0", "related_entries-INITIAL_FORMS": "0"})
+    if article is not None:
+        picks = list(article.related_entries.order_by("position", "id"))
+        data.update(
+            _inline_rows(
+                "related_entries",
+                article,
+                picks,
+                [{"related": row.related_id, "position": row.position} for row in picks],
+                [],
+            )
+        )
     data.update(
         _inline_rows(
             "corrections",

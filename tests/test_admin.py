@@ -36,6 +36,8 @@ def article_form(category, **overrides):
         "photo_uses-INITIAL_FORMS": "0",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
+        "related_entries-TOTAL_FORMS": "0",
+        "related_entries-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

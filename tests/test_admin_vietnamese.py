@@ -21,14 +21,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import editing
+from articles import editing, services
 from articles.admin.accounts import permission_label
 from articles.models import (
     Article,
     Autosave,
     Correction,
     EditPresence,
+    EventThread,
     PreviewLink,
+    RelatedArticle,
     SiteSettings,
     Status,
 )
@@ -176,6 +178,11 @@ def newsroom():
         base_version=0,
     )
     EditPresence.objects.create(article=articles[Status.SUBMITTED], user=users[EDITOR])
+    # Tags, an event thread and a related pick: their admin pages are walked too.
+    thread = EventThread.objects.create(title="Bão số 3", description="Diễn biến cơn bão.")
+    Article.objects.filter(pk=published.pk).update(thread=thread)
+    services.set_article_tags(published, ["Hà Nội", "Giá xăng"])
+    RelatedArticle.objects.create(article=published, related=articles[Status.DRAFT])
     return {
         "users": users,
         "articles": articles,

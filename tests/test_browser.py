@@ -173,7 +173,8 @@ def test_public_article_page_renders_cleanly(page, live_server):
     page.wait_for_load_state("networkidle")
 
     assert page.inner_text("h1").strip() == "Ngành Công Thương tỉnh Thanh Hóa đẩy mạnh thi đua"
-    assert page.inner_text(".article-time").strip() == "18:35 | 18/06/2020"
+    assert page.inner_text(".article-time time").strip() == "18:35 | 18/06/2020"
+    assert page.inner_text(".article-time .view-count").strip() == "Lượt xem: 0"
     assert "Đoạn hai." in page.inner_text(".article-body")
     assert page.inner_text(".byline").strip() == "Minh Thư - Hoàng Anh"
     assert page.log.errors == []

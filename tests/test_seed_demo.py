@@ -263,3 +263,16 @@ def test_photo_labels_fall_back_to_unaccented_text_without_a_vietnamese_font(mon
     monkeypatch.setattr(demo_content, "FONT_CANDIDATES", ("khong-co-font-nay.ttf",))
     _font, text = demo_content._label_font("ĐIỆN MẶT TRỜI", max_width=1000)
     assert text == "DIEN MAT TROI"
+
+
+def test_demo_has_tags_and_an_event_thread_readers_can_open(client):
+    """The sample's tags and thread fill the tag pages, thread box and related lists;
+    every tagged title is a sample article (a renamed sample would drop its tags)."""
+    titles = {spec.title for spec in ARTICLES}
+    assert set(demo_content.DEMO_TAGS) <= titles
+    assert set(demo_content.DEMO_THREAD[2]) <= titles
+    seed()
+    assert client.get("/tu-khoa/gia-xang-dau/").status_code == 200
+    response = client.get("/dong-su-kien/dieu-hanh-gia-xang-dau/")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card-title"') == 3

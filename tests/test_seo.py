@@ -281,6 +281,21 @@ def test_category_page_meta_with_page_numbers(client):
     assert second.link("canonical") == ["http://testserver/cong-thuong/?page=2"]
 
 
+def test_section_pages_have_a_breadcrumb_list(client):
+    """Home › section, and home › section › sub-section, as the visible breadcrumb."""
+    parent = make_category(name="Công Thương")
+    child = make_category(name="Xuất nhập khẩu", parent=parent)
+    make_article(category=child)
+    crumbs = head(client, "/cong-thuong/").json_ld()["BreadcrumbList"]["itemListElement"]
+    assert [(c["position"], c["name"], c["item"]) for c in crumbs] == [
+        (1, "Trang chủ", "http://testserver/"),
+        (2, "Công Thương", "http://testserver/cong-thuong/"),
+    ]
+    crumbs = head(client, "/xuat-nhap-khau/").json_ld()["BreadcrumbList"]["itemListElement"]
+    assert [c["name"] for c in crumbs] == ["Trang chủ", "Công Thương", "Xuất nhập khẩu"]
+    assert crumbs[-1]["item"] == "http://testserver/xuat-nhap-khau/"
+
+
 def test_author_page_meta(client):
     author = make_author("Minh Thư")
     make_article(authors=[author])

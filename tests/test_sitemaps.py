@@ -245,7 +245,7 @@ def test_sitemap_query_counts_are_fixed_whatever_the_number_of_articles(client, 
     after = _counts(client)
     assert before == after
     # The index: two for the static pages' dates, count and date of sections and of
-    # authors, one grouped query for every article page.
+    # authors, one grouped query for every article page, one each for tags and threads.
     assert after.pop("/sitemap.xml") <= 8
     assert max(after.values()) <= 4, after  # count, items (+ news publication)
 

@@ -1,3 +1,3 @@
 """The newsroom's admin, in Vietnamese; one module per concern."""
 
-from articles.admin import accounts, article, content  # noqa: F401  (registers the model admins)
+from articles.admin import accounts, article, content, topics  # noqa: F401  (registers the model admins)

@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -37,14 +38,17 @@ from articles.models import (
     Correction,
     EditPresence,
     Photo,
+    RelatedArticle,
     Status,
+    Tag,
     TransitionForbidden,
     TransitionNotAllowed,
 )
-from articles.models.article import PUBLIC_ONCE, PUBLISH, SCHEDULE_GRACE
+from articles.models.article import PUBLIC_ONCE, PUBLISH, SCHEDULE_GRACE, works_on_every_article
+from articles.models.tag import TAG_MAX_LENGTH
 from articles.photo_library import add_library_credits, describe_photo, visible_photos
 from articles.renditions import thumbnail_url
-from articles.text import article_datetime, clean_line, parse_number, waiting_label
+from articles.text import article_datetime, clean_line, name_key, parse_number, waiting_label
 
 # The compact inline layout of the writing screen (labelled fields, no table).
 DESK_INLINE = "admin/articles/article/desk_inline.html"
@@ -106,6 +110,42 @@ class ArticlePhotoInline(admin.StackedInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "photo":
             kwargs["queryset"] = visible_photos(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RelatedArticleForm(forms.ModelForm):
+    def clean(self):
+        # The inline leaves its own article out of model validation, so the database's
+        # check would be the first to notice (an IntegrityError): say it here.
+        cleaned = super().clean()
+        related = cleaned.get("related")
+        if related is not None and related.pk == self.instance.article_id:
+            raise forms.ValidationError(_("Không thể chọn chính bài này làm tin liên quan."))
+        return cleaned
+
+
+class RelatedArticleInline(admin.StackedInline):
+    """ "Tin liên quan": editors pick articles to show first under this one, in order.
+
+    A draft may be picked (it shows once published); readers only see published picks.
+    Reporters have no permission on these rows, so the inline is not on their form
+    and a forged POST of its rows is ignored.
+    """
+
+    model = RelatedArticle
+    form = RelatedArticleForm
+    fk_name = "article"
+    extra = 0  # an "add" link adds a row (no blank row in the side panel)
+    template = DESK_INLINE
+    formfield_overrides = {
+        models.PositiveSmallIntegerField: {"widget": forms.HiddenInput(attrs={"data-order": "1"})}
+    }
+    autocomplete_fields = ["related"]
+    fields = ["related", "position"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "related":
+            kwargs["queryset"] = Article.objects.alive()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -171,6 +211,18 @@ class ArticleForm(SlugCleaningForm):
     )
     # The soft rules the screen showed as failing (what the override covers).
     override_rules = forms.CharField(required=False, widget=forms.HiddenInput)
+    tag_names = forms.CharField(
+        label=_("Từ khóa"),
+        required=False,
+        max_length=3000,
+        widget=forms.TextInput(attrs={"class": "vTextField", "autocomplete": "off"}),
+        help_text=_(
+            "Cách nhau bằng dấu phẩy, ví dụ: Hà Nội, giá xăng. Gõ vài chữ (có dấu hay không "
+            "dấu) để chọn từ khóa đã có; từ khóa mới được tạo khi lưu."
+        ),
+    )
+
+    MAX_TAGS = 20
 
     # Set by ArticleAdmin.get_form: who is saving.
     user = None
@@ -191,6 +243,14 @@ class ArticleForm(SlugCleaningForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["base_version"] = self.instance.version
+            if self.instance.pk:
+                self.initial["tag_names"] = ", ".join(
+                    tag.name for tag in self.instance.tags.order_by("article_entries__position")
+                )
+        if "tag_names" in self.fields:
+            self.fields["tag_names"].widget.attrs["data-tag-suggest-url"] = reverse(
+                "admin:articles_tag_suggest"
+            )
         if self.user is None or not self.user.has_perm(PUBLISH):
             for name in self.PUBLISHER_FIELDS:
                 self.fields.pop(name, None)
@@ -208,6 +268,28 @@ class ArticleForm(SlugCleaningForm):
             return None
         rules = frozenset(filter(None, (self.cleaned_data.get("override_rules") or "").split(",")))
         return checklist.Override(reason=reason, rules=rules)
+
+    def clean_tag_names(self):
+        """A list of names, one per tag ("Hà Nội, hà nội" is one), each checked."""
+        names = services.unique_tag_names(self.cleaned_data.get("tag_names", "").split(","))
+        too_long = [name for name in names if len(name) > TAG_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("Mỗi từ khóa tối đa %(max)d ký tự: “%(name)s…”.")
+                % {"max": TAG_MAX_LENGTH, "name": too_long[0][:40]}
+            )
+        if len(names) > self.MAX_TAGS:
+            raise forms.ValidationError(
+                _("Tối đa %(max)d từ khóa cho một bài.") % {"max": self.MAX_TAGS}
+            )
+        if self.user is not None and not self.user.has_perm("articles.add_tag"):
+            known = {tag.key for tag in Tag.objects.matching(names)}
+            new = [name for name in names if name_key(name) not in known]
+            if new:
+                raise forms.ValidationError(
+                    _("Bạn không được tạo từ khóa mới: %s.") % ", ".join(new)
+                )
+        return names
 
     def clean(self):
         cleaned = super().clean()
@@ -431,7 +513,7 @@ class ArticleAdmin(DeskMixin, ArticleViewsMixin, SlugPreviewMixin, admin.ModelAd
     form = ArticleForm
     # The admin maps every TextField to its plain textarea; the body needs CKEditor.
     formfield_overrides = {RichTextField: {"widget": NewsroomEditorWidget}}
-    inlines = [BylineInline, ArticlePhotoInline, CorrectionInline]
+    inlines = [BylineInline, ArticlePhotoInline, RelatedArticleInline, CorrectionInline]
     list_display = ["headline", "category", "status_column", "byline_names", "published_at",
                     "editing_now"]  # fmt: skip
     list_filter = [QueueFilter, StatusFilter, TrashFilter, CategoryTreeFilter,
@@ -443,16 +525,20 @@ class ArticleAdmin(DeskMixin, ArticleViewsMixin, SlugPreviewMixin, admin.ModelAd
     search_help_text = _(
         "Tìm theo tiêu đề, sapo, nội dung (gõ có dấu hay không dấu đều được) hoặc theo mã bài."
     )
-    autocomplete_fields = ["category", "lead_photo"]
+    autocomplete_fields = ["category", "lead_photo", "thread"]
     date_hierarchy = "published_at"
     ordering = ["-updated_at"]
     actions = ["submit_selected", "forward_selected", "publish_selected", "unpublish_selected",
                "trash_selected", "untrash_selected", "purge_selected"]  # fmt: skip
     # The form's fields; the writing screen lays them out itself (change_form.html),
     # and shows status, dates and people from `articles.admin.desk`.
+    readonly_fields = ["tag_list"]
     fieldsets = [
         (None, {"fields": ["base_version", "title", "slug", "sapo", "body", "source"]}),
-        (_("Phân loại"), {"fields": ["category", "lead_photo", "is_featured"]}),
+        (
+            _("Phân loại"),
+            {"fields": ["category", "tag_names", "thread", "lead_photo", "is_featured"]},
+        ),
         (_("Quy trình"), {"fields": ["workflow_reason", "publish_at"]}),
     ]
     change_form_template = "admin/articles/article/change_form.html"
@@ -522,16 +608,33 @@ class ArticleAdmin(DeskMixin, ArticleViewsMixin, SlugPreviewMixin, admin.ModelAd
     # mean nothing on the read-only view of an article the user may not edit, where
     # Django would show them as "Workflow reason: None".
     FORM_ONLY_FIELDS = {"base_version", "workflow_reason", "publish_at"}
+    # Event threads are the editors' (review permission and above).
+    EDITOR_FIELDS = {"thread"}
 
     def get_fieldsets(self, request, obj=None):
         """Fields a role cannot use are not on its form, so a forged POST sets nothing."""
         hidden = set()
-        if obj is not None and not self.has_change_permission(request, obj):
+        read_only = obj is not None and not self.has_change_permission(request, obj)
+        if read_only:
             hidden |= self.FORM_ONLY_FIELDS
         if not request.user.has_perm(PUBLISH):
             hidden |= set(ArticleForm.PUBLISHER_FIELDS)
+        if not works_on_every_article(request.user):
+            hidden |= self.EDITOR_FIELDS
+        # The tag input is a form field: a read-only page shows the tags as text.
+        shown_tags = "tag_list" if read_only else "tag_names"
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        shown_tags if f == "tag_names" else f
+                        for f in options["fields"]
+                        if f not in hidden
+                    ],
+                },
+            )
             for name, options in super().get_fieldsets(request, obj)
         ]
 
@@ -662,6 +765,10 @@ class ArticleAdmin(DeskMixin, ArticleViewsMixin, SlugPreviewMixin, admin.ModelAd
         presences = getattr(article, "active_presences", [])
         return "; ".join(editing.presence_notice(p) for p in presences) or "—"
 
+    @admin.display(description=_("từ khóa"))
+    def tag_list(self, article):
+        return ", ".join(tag.name for tag in article.tags.order_by("article_entries__position"))
+
     # -- saving: content, then a revision, then the requested step of the chain --
 
     def save_model(self, request, obj, form, change):
@@ -694,6 +801,8 @@ class ArticleAdmin(DeskMixin, ArticleViewsMixin, SlugPreviewMixin, admin.ModelAd
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        if "tag_names" in form.cleaned_data:
+            services.set_article_tags(article, form.cleaned_data["tag_names"])
         for formset in formsets:
             if formset.model is Correction:
                 for correction in formset.new_objects:

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect
 
-from articles.models import Article, Author, Category
+from articles.models import Article, Author, Category, EventThread, Tag
 from articles.text import parse_number
 
 
@@ -20,6 +20,11 @@ def public_url(obj):
     if isinstance(obj, Article):
         return obj.get_absolute_url() if obj.is_published and not obj.is_deleted else None
     if isinstance(obj, (Category, Author)):
+        return obj.get_absolute_url()
+    # A tag's or thread's page exists once one of its articles is published.
+    if isinstance(obj, Tag) and Article.objects.published().tagged(obj).exists():
+        return obj.get_absolute_url()
+    if isinstance(obj, EventThread) and Article.objects.published().in_thread(obj).exists():
         return obj.get_absolute_url()
     return None  # preview links, and any model not known to be public
 

@@ -7,6 +7,7 @@ from articles.models.article import (
     ArticlePhoto,
     ArticleQuerySet,
     Byline,
+    RelatedArticle,
     Status,
     TransitionForbidden,
     TransitionNotAllowed,
@@ -18,14 +19,23 @@ from articles.models.editing import Autosave, EditPresence
 from articles.models.history import ArticleEvent, ArticleRevision, ArticleTombstone
 from articles.models.photo import Photo, Rendition, photo_upload_to
 from articles.models.preview import PreviewLink
+from articles.models.readership import ArticleViewCount, ArticleViewTotal
 from articles.models.search import ArticleSearch, index_articles
 from articles.models.site import SiteSettings
+from articles.models.tag import ArticleTag, Tag
+from articles.models.thread import EventThread
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "RESERVED_SLUGS",
     "TRANSITIONS",
     "ArticleEvent",
+    "ArticleTag",
+    "ArticleViewCount",
+    "ArticleViewTotal",
+    "EventThread",
+    "RelatedArticle",
+    "Tag",
     "ArticleRevision",
     "ArticleTombstone",
     "ArticleSearch",

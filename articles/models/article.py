@@ -4,7 +4,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Count, F, IntegerField, Q, Value
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,8 @@ from articles.models.search import (
     public_matches,
     public_near_titles,
 )
+from articles.models.tag import ArticleTag, Tag
+from articles.models.thread import EventThread
 from articles.search import SearchQuery
 from articles.text import nfc, vietnamese_slugify
 
@@ -102,6 +105,11 @@ RETENTION = timedelta(days=365)
 # A publish time this little in the past still counts as "now" (clocks and slow forms).
 SCHEDULE_GRACE = timedelta(minutes=1)
 
+# "Articles sharing tags" looks at this many newest articles of each tag, for at most
+# this many of the article's tags: bounded work however popular a tag is.
+SHARED_TAG_CANDIDATES = 200
+SHARED_TAG_LIMIT = 10
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -155,32 +163,86 @@ class ArticleQuerySet(models.QuerySet):
     def featured(self):
         return self.filter(is_featured=True)
 
-    def latest_ids_by_slot(self, slots):
-        """{slot: [ids], newest first} for several sliced querysets, in ONE query.
+    def tagged(self, tag):
+        """Articles carrying this tag (a semi-join the (tag, article) index serves)."""
+        return self.filter(pk__in=ArticleTag.objects.filter(tag=tag).values("article_id"))
 
-        `slots` maps a name to a queryset ordered by `latest_first()` and sliced
-        ([:4]); each runs as its own index-served subquery inside a UNION ALL, so the
-        home page's sections cost one round trip however many there are. (Django
-        cannot combine sliced querysets on SQLite, hence the composed SQL; every part
-        is Django's own compiled SQL with its parameters.)
+    def in_thread(self, thread):
+        return self.filter(thread=thread)
+
+    def picked_for(self, article):
+        """The articles editors picked as related to `article`, ranked in their order
+        (`rank`: the first pick highest)."""
+        return (
+            self.filter(picked_by__article=article)
+            .annotate(rank=-F("picked_by__position"))
+            .order_by("-rank", "-published_at", "-id")
+        )
+
+    def sharing_tags(self, tag_ids):
+        """Articles carrying any of these tags, `rank` = how many of them, most first.
+
+        Only the newest SHARED_TAG_CANDIDATES articles of each tag (by id, from the
+        (tag, article) index) are candidates, so a tag on 20,000 articles costs no more
+        than a rare one; the count then probes each candidate's own tag rows.
+        """
+        tag_ids = list(tag_ids)[:SHARED_TAG_LIMIT]
+        if not tag_ids:
+            return self.none()
+        parts, params = [], []
+        for number, tag_id in enumerate(tag_ids):
+            newest = (
+                ArticleTag.objects.filter(tag_id=tag_id)
+                .order_by("-article_id")
+                .values_list("article_id", flat=True)[:SHARED_TAG_CANDIDATES]
+            )
+            sql, part_params = newest.query.sql_with_params()
+            parts.append(f"SELECT * FROM ({sql}) AS tag{number}")
+            params.extend(part_params)
+        shared = (
+            ArticleTag.objects.filter(article=models.OuterRef("pk"), tag_id__in=tag_ids)
+            .order_by()
+            .values("article")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return (
+            self.filter(pk__in=RawSQL(" UNION ALL ".join(parts), params))
+            .annotate(rank=models.Subquery(shared, output_field=IntegerField()))
+            .order_by("-rank", "-published_at", "-id")
+        )
+
+    def latest_ids_by_slot(self, slots):
+        """{slot: [ids]} for several sliced querysets, in ONE query.
+
+        `slots` maps a name to a queryset ordered by `latest_first()` (or by a `rank`
+        annotation, then newest: `picked_for`, `sharing_tags`) and sliced ([:4]); each
+        runs as its own index-served subquery inside a UNION ALL, so a page's lists
+        cost one round trip however many there are. (Django cannot combine sliced
+        querysets on SQLite, hence the composed SQL; every part is Django's own
+        compiled SQL with its parameters.)
         """
         if not slots:
             return {}
         parts, params = [], []
         names = list(slots)
         for number, name in enumerate(names):
-            rows = slots[name].values_list("pk", "published_at")
+            queryset = slots[name]
+            if "rank" not in queryset.query.annotations:
+                queryset = queryset.annotate(rank=Value(0, output_field=IntegerField()))
+            rows = queryset.values_list("pk", "published_at", "rank")
             sql, part_params = rows.query.sql_with_params()
             parts.append(f"SELECT {number} AS slot, * FROM ({sql}) AS part{number}")
             params.extend(part_params)
         found = {name: [] for name in names}
         with connections[self.db].cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
-            for number, pk, published_at in cursor.fetchall():
-                found[names[number]].append((published_at, pk))
-        # UNION ALL promises no order: restore each slot's (published_at, id) order.
+            for number, pk, published_at, rank in cursor.fetchall():
+                found[names[number]].append((rank or 0, published_at, pk))
+        # UNION ALL promises no order: restore each slot's (rank, published_at, id) order.
         return {
-            name: [pk for _at, pk in sorted(rows, reverse=True)] for name, rows in found.items()
+            name: [pk for _rank, _at, pk in sorted(rows, reverse=True)]
+            for name, rows in found.items()
         }
 
     def latest_first(self):
@@ -240,17 +302,23 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def for_teasers(self):
+        """What a compact list (related, most read, a thread's latest) shows: title,
+        time, section and lead photo; no bylines, no body (one query)."""
+        return self.select_related("category", "lead_photo").defer("body", "sapo")
+
     def for_display(self):
         """Everything the article page shows."""
         return (
             self.for_listing()
             .defer(None)
-            .select_related("category__parent")
+            .select_related("category__parent", "thread", "view_total")
             .prefetch_related(
                 models.Prefetch(
                     "photo_uses", queryset=ArticlePhoto.objects.select_related("photo")
                 ),
                 "corrections",
+                models.Prefetch("tag_entries", queryset=ArticleTag.objects.select_related("tag")),
             )
         )
 
@@ -298,6 +366,17 @@ class Article(models.Model):
     )
     source = LineField(_("nguồn"), max_length=200, blank=True, help_text=_("Ví dụ: Theo TTXVN"))
     is_featured = models.BooleanField(_("bài nổi bật"), default=False)
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("từ khóa"), through=ArticleTag, related_name="articles", blank=True
+    )
+    thread = models.ForeignKey(
+        EventThread,
+        verbose_name=_("dòng sự kiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -351,6 +430,11 @@ class Article(models.Model):
                 fields=["is_featured", "status", "published_at"],
                 name="article_featured_idx",
                 condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                fields=["thread", "status", "published_at"],
+                name="article_thread_idx",
+                condition=Q(deleted_at__isnull=True, thread__isnull=False),
             ),
             # The newsroom's lists (admin change list, queues) show the most recently
             # changed articles first.
@@ -410,6 +494,11 @@ class Article(models.Model):
     def authors(self):
         """Bylines in print order (uses the prefetch of `for_listing`)."""
         return [entry.author for entry in self.byline_entries.all()]
+
+    @property
+    def tag_list(self):
+        """Tags in the editor's order (uses the prefetch of `for_display`)."""
+        return [entry.tag for entry in self.tag_entries.all()]
 
     @property
     def lead_photo_outside_body(self):
@@ -596,3 +685,42 @@ class ArticlePhoto(models.Model):
     @property
     def display_caption(self):
         return self.caption or self.photo.caption
+
+
+class RelatedArticle(models.Model):
+    """An article an editor links from another ("Tin liên quan"), in the editor's order.
+
+    Any article may be picked, a draft included (it may be published later): readers
+    only ever see the picks that `published()` lets through.
+    """
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="related_entries",
+    )
+    related = models.ForeignKey(
+        Article, verbose_name=_("bài liên quan"), on_delete=models.CASCADE, related_name="picked_by"
+    )
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("tin liên quan")
+        verbose_name_plural = _("tin liên quan (biên tập chọn, theo thứ tự)")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "related"],
+                name="unique_related_pick",
+                violation_error_message=_("Bài này đã có trong tin liên quan."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(article=F("related")),
+                name="related_pick_not_itself",
+                violation_error_message=_("Không thể chọn chính bài này làm tin liên quan."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.related)

@@ -21,6 +21,8 @@ RESERVED_SLUGS = frozenset(
         "api",
         "cai-chinh",
         "xem-truoc",
+        "tu-khoa",
+        "dong-su-kien",
     }  # fmt: skip
 )
 

@@ -20,3 +20,9 @@ def newsroom_queues(context):
     if not user.has_perm("articles.view_article"):
         return []
     return queue_counts(user)
+
+
+@register.filter
+def thousands(number):
+    """1234 -> "1.234" (the Vietnamese thousands separator)."""
+    return text.thousands(number) if isinstance(number, int) else ""

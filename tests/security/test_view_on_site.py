@@ -11,7 +11,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from articles.models import Article, Author, Category, PreviewLink
+from articles import services
+from articles.models import Article, Author, Category, EventThread, PreviewLink, Tag
 from tests.factories import EDITOR, REPORTER, make_article, make_author, make_user
 
 SECRET_TITLE = "Bộ trưởng từ chức trước kỳ họp"  # slug: bo-truong-tu-chuc-truoc-ky-hop
@@ -93,6 +94,18 @@ def test_anonymous_is_sent_to_login(client):
     assert "/admin/login/" in response["Location"]
 
 
+def _tag_on_a_draft():
+    draft = make_article(SECRET_TITLE, status=Article.Status.DRAFT)
+    [tag] = services.set_article_tags(draft, [SECRET_TITLE])
+    return tag
+
+
+def _thread_of_a_draft():
+    thread = EventThread.objects.create(title=SECRET_TITLE)
+    make_article(SECRET_TITLE, status=Article.Status.DRAFT, thread=thread)
+    return thread
+
+
 FACTORIES = {
     Article: lambda: make_article(SECRET_TITLE, status=Article.Status.DRAFT),
     Category: None,  # public by nature: its page exists for readers
@@ -100,7 +113,21 @@ FACTORIES = {
     PreviewLink: lambda: PreviewLink.objects.create(
         article=make_article(SECRET_TITLE, status=Article.Status.DRAFT)
     ),
+    # A tag or thread has a page once one of its articles is published.
+    Tag: _tag_on_a_draft,
+    EventThread: _thread_of_a_draft,
 }
+
+
+@pytest.mark.django_db
+def test_tags_and_threads_with_a_published_article_redirect(client, bare_staff):
+    thread = EventThread.objects.create(title="Bão số 3")
+    article = make_article("Tin bão mới nhất", thread=thread)
+    [tag] = services.set_article_tags(article, ["Bão số 3"])
+    for obj in (tag, thread):
+        response = client.get(shortcut(obj))
+        assert response.status_code == 302
+        assert response["Location"] == obj.get_absolute_url()
 
 
 @pytest.mark.django_db
