@@ -1612,6 +1612,12 @@ SYNTHETIC_SUBHEADINGS = (
     "Chủ động thích ứng",
 )
 SYNTHETIC_PHOTO_SHARE = 0.7  # like a newsroom's: seven articles in ten lead with a photo
+# Keywords of synthetic articles: the subject's own, plus a few of these.
+SYNTHETIC_TAGS = (
+    "Bộ Công Thương", "Xuất khẩu", "Thị trường", "Doanh nghiệp", "Giá cả", "Chuyển đổi số",
+    "Hiệp định thương mại tự do", "Hà Nội", "TP. Hồ Chí Minh", "Đồng bằng sông Cửu Long",
+    "Năng lượng", "Công nghiệp", "Tiêu dùng", "Logistics", "Kinh tế số",
+)  # fmt: skip
 
 
 def add_synthetic_articles(count, *, batch_size=2000, on_batch=None, rng=None) -> int:
@@ -1636,6 +1642,7 @@ def add_synthetic_articles(count, *, batch_size=2000, on_batch=None, rng=None) -
     )
     # Bodies are drawn from a pool of blocks: each block's words are read once.
     blocks = [(html, tuple(terms(html_to_text(html)))) for html in _synthetic_blocks(rng)]
+    tags = {name: services.tag_named(name) for name in (*SYNTHETIC_TAGS, *SYNTHETIC_SUBJECTS)}
     added = 0
     while added < count:
         size = min(batch_size, count - added)
@@ -1659,10 +1666,23 @@ def add_synthetic_articles(count, *, batch_size=2000, on_batch=None, rng=None) -
                     rng.sample(author_ids, k=min(len(author_ids), 1 + (rng.random() < 0.3)))
                 )
             )
+            ArticleTag.objects.bulk_create(
+                ArticleTag(article=article, tag=tag, position=position)
+                for article in articles
+                for position, tag in enumerate(_synthetic_tags(rng, article, tags))
+            )
         added += size
         if on_batch:
             on_batch(size)
     return added
+
+
+def _synthetic_tags(rng, article, tags):
+    """One to four keywords: the subject's (the start of its title), then others."""
+    subject = next((name for name in SYNTHETIC_SUBJECTS if article.title.startswith(name)), None)
+    chosen = [tags[subject]] if subject else []
+    chosen += [tags[name] for name in rng.sample(SYNTHETIC_TAGS, k=rng.randint(1, 3))]
+    return chosen
 
 
 def _synthetic_blocks(rng, count=300):

@@ -233,6 +233,13 @@ def unique_tag_names(names):
     return unique
 
 
+def tag_named(name):
+    """The tag a name denotes, created if new (whatever case or invisible characters)."""
+    name = clean_name(name)
+    tag, _created = Tag.objects.get_or_create(key=name_key(name), defaults={"name": name})
+    return tag
+
+
 def set_article_tags(article, names):
     """Tag `article` with these names, in this order: existing tags are reused whatever
     the spelling typed ("hà nội" is the tag "Hà Nội"), new ones created. Rows of tags
@@ -244,7 +251,7 @@ def set_article_tags(article, names):
         for name in names:
             key = name_key(name)
             if key not in tags:
-                tags[key], _created = Tag.objects.get_or_create(key=key, defaults={"name": name})
+                tags[key] = tag_named(name)
             wanted.append(tags[key])
         rows = {row.tag_id: row for row in ArticleTag.objects.filter(article=article)}
         keep = {tag.pk for tag in wanted}

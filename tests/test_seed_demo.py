@@ -247,6 +247,7 @@ def test_articles_option_adds_exactly_that_many_public_articles_with_a_byline():
         if article.lead_photo:
             photo = article.lead_photo
             assert photo.caption and photo.credit and photo.rendition_index
+        assert 1 <= article.tags.count() <= 4
     assert added.values("title").distinct().count() > 10
     with_photo = added.filter(lead_photo__isnull=False).count()
     assert 20 <= with_photo <= 48  # seven in ten, give or take chance
