@@ -410,3 +410,94 @@ def test_a_reader_goes_from_home_to_a_search(page, live_server, site):
     expect(page.locator("h1")).to_have_text(SAMPLE_TITLE)
     expect(page.locator(".article-body figcaption")).to_contain_text("9 tập thể")
     assert page.log.errors == []
+
+
+def test_written_in_the_newsroom_read_on_the_site(page, live_server, reporter, tmp_path):
+    """A reporter writes in CKEditor with a photo from the image dialog (caption and
+    credit required) and submits; an editor forwards; a managing editor publishes (the
+    reporter's pen name as byline); a reader sees the figure with its caption and, on a
+    line of its own, its credit — at 375 and 1280 px."""
+    from django.urls import reverse
+
+    from tests.browser import log_in, wait_for_editor
+    from tests.factories import EDITOR, MANAGING_EDITOR, image_bytes, make_user
+    from tests.test_desk_browser import open_from_queue, switch_to
+    from tests.test_desk_pages_browser import (
+        DIALOG,
+        choose_category,
+        dialog_field,
+        editor_html,
+        open_image_dialog,
+    )
+
+    make_author("Thu Hường", user=reporter)
+    make_category("Thời sự")
+    make_user("bientap", EDITOR)
+    make_user("thuky", MANAGING_EDITOR)
+    title = "Nhà máy chế biến nông sản ở Biên Hòa vào vụ cao điểm"
+
+    log_in(page, live_server, "phongvien")
+    page.goto(live_server.url + reverse("admin:articles_article_add"))
+    wait_for_editor(page)
+    expect(page.locator("#desk-bylines .select2-selection__rendered")).to_have_text("Thu Hường")
+    page.fill("#id_title", title)
+    page.fill("#id_sapo", "Các nhà máy chạy hết công suất để kịp đơn hàng cuối năm.")
+    body = page.frame_locator("#cke_id_body iframe.cke_wysiwyg_frame").locator("body")
+    body.click()
+    body.fill("Dây chuyền đóng gói hoạt động liên tục ba ca mỗi ngày.")
+    open_image_dialog(page)
+    page.click(f"{DIALOG} .cke_dialog_tab:has-text('Tải lên')")
+    picture = tmp_path / "nha-may.png"
+    picture.write_bytes(image_bytes((1000, 600), fmt="PNG"))
+    page.frame_locator("iframe.cke_dialog_ui_input_file").locator(
+        "input[type=file]"
+    ).set_input_files(str(picture))
+    page.click(f"{DIALOG} .cke_dialog_ui_fileButton")
+    page.wait_for_function(
+        "() => CKEDITOR.dialog.getCurrent().getValueOf('info', 'src').includes('/media/photos/')"
+    )
+    dialog_field(page, "Chú thích (bắt buộc)").fill(CAPTION)
+    dialog_field(page, "Tác giả ảnh / nguồn (bắt buộc)").fill(CREDIT)
+    dialog_field(page, "Văn bản thay thế").fill("Công nhân bên dây chuyền đóng gói")
+    page.click(f"{DIALOG} .cke_dialog_ui_button_ok")
+    expect(page.locator(DIALOG)).to_be_hidden()
+    page.wait_for_function("() => CKEDITOR.instances.id_body.getData().includes('photo-credit')")
+    # The editor leaves an empty paragraph after the figure: write the next one there.
+    body.locator("> p").last.click()
+    page.keyboard.type("Đơn hàng xuất khẩu đã kín đến hết quý sau.")
+    html = editor_html(page)
+    assert "<figcaption>" in html and "<p>&nbsp;</p>" not in html, html
+    choose_category(page, "Thời sự")
+    with page.expect_navigation():
+        page.click("button[name=_transition][value=submit]")
+    expect(page.locator(".messagelist .success")).to_contain_text("Đã “Gửi biên tập”")
+    article = Article.objects.get(title=title)
+
+    switch_to(page, live_server, "bientap")
+    open_from_queue(page, live_server, "cho-bien-tap", article)
+    with page.expect_navigation():
+        page.click("button[name=_transition][value=forward]")
+    expect(page.locator(".messagelist .success")).to_contain_text("Chờ duyệt")
+
+    switch_to(page, live_server, "thuky")
+    open_from_queue(page, live_server, "cho-duyet", article)
+    expect(page.locator("#desk-bylines .select2-selection__rendered")).to_have_text("Thu Hường")
+    with page.expect_navigation():
+        page.click("button[name=_transition][value=publish]")
+    expect(page.locator(".messagelist .success")).to_contain_text("Đã xuất bản")
+
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + Article.objects.get(pk=article.pk).get_absolute_url())
+    expect(page.locator("h1")).to_have_text(title)
+    figure = page.locator(".article-body figure")
+    expect(figure.locator("img")).to_have_attribute("alt", "Công nhân bên dây chuyền đóng gói")
+    expect(figure.locator("figcaption")).to_contain_text(CAPTION)
+    credit = figure.locator(".photo-credit")
+    expect(credit).to_have_text(CREDIT)
+    assert credit.evaluate("e => getComputedStyle(e).display") == "block"
+    expect(page.locator(".byline")).to_have_text("Thu Hường")
+    assert axe_violations(page, tags=AXE_TAGS) == []
+    load(page, page.url)
+    screenshot(page, "reader-published-from-desk", widths=(375, 1280, 390, 1366))
+    assert page.log.errors == []
