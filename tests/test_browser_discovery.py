@@ -165,9 +165,9 @@ def test_screenshots_of_the_article_tag_and_thread_pages(page, live_server):
     assert page.locator(".article-tags a[rel=tag]").count() == 3
     assert page.locator(".thread-box .teaser").count() == 4
     assert page.locator(".related .teaser").count() >= 1
-    assert page.locator(".sidebar .most-read li").count() >= 5
+    assert page.locator(".page-aside .most-read li").count() >= 5
     assert f"Lượt xem: {lead_views}" in page.inner_text(".article-time")
-    assert page.locator(".sidebar .section-latest .teaser").count() >= 1
+    assert page.locator(".page-aside .aside-box .teaser").count() >= 1
     serious = axe_violations(page, impacts={"serious", "critical"})
     assert serious == [], serious
     shots = screenshot(page, "discovery-article")

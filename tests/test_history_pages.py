@@ -208,7 +208,7 @@ def test_preview_of_a_published_article_says_so_with_the_public_chrome(client, p
     assert response.status_code == 200
     _tags, banner = element(html.replace('class="preview-banner"', 'id="banner"'), "banner")
     assert "bài đang hiển thị với độc giả" in banner
-    tags, menu = element(html.replace('class="menu"', 'id="menu"'), "menu")
+    tags, menu = element(html, "menu-list")
     assert menu.split() == ["Trang", "chủ", "Thời", "sự", "Kinh", "tế"]
     assert re.search(r'<time class="today"[^>]*>(Thứ|Chủ nhật) ', html)
     assert 'class="brand"><a href="/">' in html

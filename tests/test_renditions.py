@@ -3,6 +3,7 @@ rebuilt by command, served with <picture>/srcset, never generated for a reader."
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image, ImageChops
 
 from articles.demo_content import DemoPhoto, create_demo_photo
@@ -495,17 +497,23 @@ def test_article_page_serves_picture_with_srcset(client):
 
 
 def test_cards_use_the_16x9_crop(client):
-    """Home page cards show the 16:9 crops, lazily."""
+    """Home page cards show the 16:9 crops: the lead story's at once (it is the first
+    thing a reader sees), the others lazily."""
     photo = photo_with_renditions(size=(1000, 800))
-    make_article(lead_photo=photo)
+    make_article(title="Bài mới nhất", lead_photo=photo)
+    make_article(title="Bài trước đó", lead_photo=photo,
+                 published_at=timezone.now() - timedelta(days=1))  # fmt: skip
     html = client.get("/").content.decode()
-    picture = re.search(r'<a class="card-photo"[^>]*>(<picture>.*?</picture>)</a>', html, re.S)
-    assert picture, html
+    pictures = re.findall(r'<a class="card-photo"[^>]*>(<picture>.*?</picture>)</a>', html, re.S)
+    assert len(pictures) >= 2, html  # the lead story, then latest news and section blocks
     crops = {r.file.url: r for r in photo.renditions.filter(kind__startswith="16x9-")}
-    urls = re.findall(r"(/media/renditions/\S+) \d+w", picture.group(1))
-    assert urls and all(url in crops for url in urls)
-    assert 'width="960" height="540"' in picture.group(1)
-    assert 'loading="lazy"' in picture.group(1)
+    for picture in pictures:
+        urls = re.findall(r"(/media/renditions/\S+) \d+w", picture)
+        assert urls and all(url in crops for url in urls)
+        assert 'width="960" height="540"' in picture
+    lead, *cards = pictures
+    assert 'loading="eager"' in lead and 'fetchpriority="high"' in lead
+    assert all('loading="lazy"' in card for card in cards)
 
 
 def test_og_image_is_the_1200_wide_jpeg(client):
@@ -569,7 +577,7 @@ def test_body_images_of_library_photos_get_srcset(client):
         f'<img src="{photo.image.url}" alt="Ảnh &lt;hội chợ&gt;" width="500" height="300" '
     )
     assert re.search(r'srcset="(/media/renditions/\S+\.jpg \d+w(, )?)+"', tag)
-    assert 'sizes="(max-width: 524px) calc(100vw - 24px), 500px"' in tag
+    assert 'sizes="(max-width: 532px) calc(100vw - 32px), 500px"' in tag
     assert 'loading="lazy"' in tag
     assert "</picture><figcaption>Chú thích</figcaption></figure>" in html
     assert "example.com" not in html and "<p></p>" in html

@@ -3,7 +3,8 @@
     {% load photos %}
     {% picture photo "figure" %}              article figure, original ratio, lazy
     {% picture photo "figure" lazy=False %}   the lead photo: loaded at once
-    {% picture photo "card" %}                16:9 crop for article cards
+    {% picture photo "card" %}                16:9 crop for article cards (also "list",
+                                              "compact", "card-large": see ROLES)
     {% og_image photo as og %}                og.url (absolute), og.width, og.height
     {{ article.body|responsive_images }}      body <img> of library photos get srcset
 
@@ -33,21 +34,37 @@ class Role:
     sizes: str  # the slot's CSS width at each viewport, from static/css/site.css
 
 
-# The `sizes` follow site.css: 12 px page padding; article column at most 760 px;
-# `.grid` fills columns of at least 240 px (+16 px gaps) inside 1140 px, so 1 column
-# under 520 px, 2 under 776, 3 under 1032, then 4 of about 267 px; the featured
-# card takes 3/5 of the row above 640 px.
+# The `sizes` follow static/css/site.css (change both together):
+# - the page: 16 px padding each side, content at most 1168 px (`.wrap`);
+# - the article column: at most 700 px (`.article`); from 1024 px the page has a
+#   340 px side column and a 48 px gap beside it, so the article has 100vw - 420 px
+#   until that reaches 700 px;
+# - home grids (`.grid`): under 640 px compact cards with a 120 px thumbnail; two
+#   columns (16 px gap) under 900 px, then four, at most 280 px each;
+# - the lead story (`.card-large`): full width under 640 px, then 3/5 of a row with a
+#   24 px gap;
+# - list cards (category, author, search: `.list`): 120 px thumbnail on phones, 240 px
+#   from 640 px; compact cards (side column): 120 px.
+PAGE_PADDING = 16
+ARTICLE_WIDTH = 700
+_PHONE = f"calc(100vw - {2 * PAGE_PADDING}px)"
 ROLES = {
-    "figure": Role(ORIGINAL, "(max-width: 784px) calc(100vw - 24px), 760px"),
+    "figure": Role(
+        ORIGINAL,
+        f"(max-width: {ARTICLE_WIDTH + 2 * PAGE_PADDING - 1}px) {_PHONE}, "
+        f"(max-width: 1023px) {ARTICLE_WIDTH}px, "
+        f"(max-width: {ARTICLE_WIDTH + 420 - 1}px) calc(100vw - 420px), {ARTICLE_WIDTH}px",
+    ),
     "card": Role(
         "16x9",
-        "(max-width: 519px) calc(100vw - 24px), (max-width: 775px) calc(50vw - 20px), "
-        "(max-width: 1031px) calc(33.3vw - 19px), 267px",
+        "(max-width: 639px) 120px, (max-width: 899px) calc(50vw - 24px), "
+        "(max-width: 1199px) calc(25vw - 20px), 280px",
     ),
     "card-large": Role(
-        "16x9",
-        "(max-width: 640px) calc(100vw - 24px), (max-width: 1140px) calc(60vw - 24px), 660px",
+        "16x9", f"(max-width: 639px) {_PHONE}, (max-width: 1199px) calc(60vw - 34px), 687px"
     ),
+    "list": Role("16x9", "(max-width: 639px) 120px, 240px"),
+    "compact": Role("16x9", "120px"),
     "thumb": Role("1x1", "80px"),
 }
 
@@ -130,9 +147,9 @@ def responsive_images(html):
             continue
         sizes = BODY_SIZES
         shown_width = parse_number(attrs.get("width"))
-        if shown_width is not None and 0 < shown_width < 760:
+        if shown_width is not None and 0 < shown_width < ARTICLE_WIDTH:
             # An image the editor made narrower than the column.
-            sizes = f"(max-width: {shown_width + 24}px) calc(100vw - 24px), {shown_width}px"
+            sizes = f"(max-width: {shown_width + 2 * PAGE_PADDING}px) {_PHONE}, {shown_width}px"
         added = format_html(
             ' srcset="{}" sizes="{}" loading="lazy" decoding="async"', picture.jpeg_srcset, sizes
         )
