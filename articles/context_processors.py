@@ -5,12 +5,10 @@ from articles.text import header_datetime
 
 
 def menu_sections(request):
-    """The top-level sections of the menu, queried once per request (the home page's
+    """The top-level sections of the menu, looked up once per request (the home page's
     blocks use the same list)."""
     if not hasattr(request, "_menu_sections"):
-        request._menu_sections = list(
-            Category.objects.filter(parent__isnull=True, show_in_menu=True)
-        )
+        request._menu_sections = Category.menu_sections()
     return request._menu_sections
 
 

@@ -18,7 +18,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, SiteSettings
+from articles import pagecache
+from articles.models import Article, Category, SiteSettings
 from articles.pagination import COUNT_TTL, PAGE_SIZE
 from tests.factories import (
     EDITOR_IN_CHIEF,
@@ -171,3 +172,26 @@ def test_list_count_expires_after_its_ttl(client, section, cache_backend):
         assert count_queries(client, url) == []
     with time_machine.travel(FIXED_NOW + timedelta(seconds=COUNT_TTL + 1), tick=False):
         assert len(count_queries(client, url)) == 1
+
+
+# -- the section menu --
+
+
+def test_the_menu_comes_from_the_cache_and_follows_every_edit(client, section):
+    """Every page shows the menu: it is read once, then cached; a rename shows on the
+    next page, whether saved here or committed by another process (the content
+    generation moves)."""
+    make_article(title="Tin một", category=section)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/tim-kiem/")
+    assert not any('"articles_category"' in q["sql"] for q in queries.captured_queries)
+
+    section.name = "Thị trường trong nước"
+    section.save()
+    assert "Thị trường trong nước" in client.get("/tim-kiem/").content.decode()
+
+    Category.objects.filter(pk=section.pk).update(name="Thị trường quốc tế")
+    assert "Thị trường quốc tế" not in client.get("/tim-kiem/").content.decode()
+    pagecache.bump()  # what another process's committed edit does
+    assert "Thị trường quốc tế" in client.get("/tim-kiem/").content.decode()

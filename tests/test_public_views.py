@@ -264,6 +264,12 @@ def test_query_count_fixed_whatever_the_number_of_articles(client, site, cache_b
     _add_articles(child, authors, 2, photo)
     _add_articles(other, authors, 2, photo)
     sample = Article.objects.published().first()
+    # An inline library photo in the body (its srcset comes from one more lookup).
+    sample.body = (
+        f'<p>Mở đầu.</p><figure class="image"><img alt="Ảnh" src="{photo.image.url}">'
+        "<figcaption>Chú thích</figcaption></figure><p>Kết.</p>"
+    )
+    sample.save()
     pages = ["/", "/cong-thuong/", "/tac-gia/minh-thu/", sample.get_absolute_url()]
 
     def measure():

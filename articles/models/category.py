@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -63,9 +64,35 @@ class Category(models.Model):
         if not self.slug:
             self.slug = vietnamese_slugify(self.name, max_length=100)
         super().save(*args, **kwargs)
+        cache.delete(self.menu_cache_key())
 
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(self.menu_cache_key())
+        return result
+
+    @staticmethod
+    def menu_cache_key():
+        """The menu's cache key carries the page cache's content generation, which every
+        category edit moves once committed: every process sees the edit at once. (Save
+        and delete also drop the key at once, for this process and uncommitted tests.)"""
+        from articles import pagecache
+
+        return f"menu-sections:{pagecache.current_state().generation}"
+
+    @classmethod
+    def menu_sections(cls):
+        """The top-level sections of the menu, from the cache when possible: every
+        public page shows them and they change a few times a year."""
+        key = cls.menu_cache_key()
+        sections = cache.get(key)
+        if sections is None:
+            sections = list(cls.objects.filter(parent__isnull=True, show_in_menu=True))
+            cache.set(key, sections, 3600)
+        return sections
 
     def clean(self):
         if not self.slug:
