@@ -8,7 +8,8 @@ seeded with N synthetic articles (`seed_demo --articles N`: bodies of ~650 words
 70 % with a lead photo and renditions, bylines):
 
 * cold: the page cache off (PAGE_CACHE_SECONDS=0), every request renders;
-* warm: the page cache on (local memory per worker; Redis with --redis);
+* warm: the page cache on (local memory per worker; Redis with --redis), primed with
+  every URL the run rotates over, as a live site's readers would have it;
 * nginx: warm, behind the shipped nginx microcache (deploy/nginx/toasoan.conf).
 
 Every figure is also given as a share of a *ceiling*: a constant 30 KB page served
@@ -45,6 +46,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -514,6 +516,33 @@ def load_threads(port, paths, args, duration=None, connections=None):
     )
 
 
+def prime(port, paths, workers):
+    """Fill the page cache for every URL a warm run rotates over, as a live site's
+    readers would have: each worker holds its own local-memory copy, so a URL is
+    asked for on new connections until `workers * 2` answers in a row are hits (one
+    hit is enough with Redis, where a copy serves every worker)."""
+    wanted = workers * 2
+
+    def fill(path):
+        streak = 0
+        for _ in range(wanted * 8):
+            conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            try:
+                conn.request("GET", path, headers={"Connection": "close"})
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                return
+            finally:
+                conn.close()
+            streak = streak + 1 if response.getheader("X-Page-Cache") == "HIT" else 0
+            if streak >= wanted:
+                return
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(fill, paths))
+
+
 def load(scratch, port, paths, args, **kwargs):
     if shutil.which("wrk"):
         return load_wrk(scratch, port, paths, args, **kwargs)
@@ -679,6 +708,11 @@ def run_scenario(backend, mode, cache, scratch, url, measured, args):
     server = start_server(scratch, env, port, args.workers, server_log)
     nginx = None
     try:
+        if mode != "cold":
+            cached_pages = [page for page in PAGE_TYPES if page != "search"]
+            paths = [path for page in cached_pages for path in measured["urls"][page]]
+            log(f"{backend}/{mode}: priming the page cache with {len(paths)} URLs")
+            prime(port, paths, 1 if cache == "redis" else args.workers)
         if mode == "nginx":
             nginx, nginx_port = start_nginx(scratch, port)
             run_pages(scenario, scratch, nginx_port, measured, args, LIMIT_PATH)
