@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database outage raised by any view becomes the Vietnamese 503 page.
+    "newsroom.outage.DatabaseOutageMiddleware",
     "newsroom.db_router.PrimaryPinMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,6 +100,8 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     DATABASES[f"replica_{_number}"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+# While the database is down: the 503 page's Retry-After (newsroom/outage.py).
+DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis in production when REDIS_URL is set, local memory otherwise.
