@@ -22,7 +22,7 @@ such pages are marked private. Anonymous pages set no cookie and vary on nothing
 import hashlib
 import os
 import time
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,6 +163,13 @@ def _withdrawn(article):
         and article.first_published_at is not None
         and (not article.is_published or article.deleted_at is not None)
     )
+
+
+def bump_after_outage(**kwargs):
+    """The cache came back after an outage: changes made meanwhile could not move the
+    generation it holds, so move it now (and keep withdrawals out of stale copies)."""
+    with suppress(DatabaseError, InterfaceError):  # the database is down too: the next
+        bump(withdrawn=True)  # change or due time bumps
 
 
 def bump(store=None, withdrawn=False):

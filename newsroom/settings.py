@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from newsroom.env import env_bool, env_int, env_list, env_str
+from newsroom.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -109,9 +109,16 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that runs uncached while Redis is down (newsroom/cache.py).
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "toasoan",
+            "OPTIONS": {
+                # A frozen or unreachable Redis costs a request this much, at most once
+                # per REDIS_RETRY_SECONDS per process.
+                "socket_connect_timeout": env_float("REDIS_TIMEOUT_SECONDS", 0.5),
+                "socket_timeout": env_float("REDIS_TIMEOUT_SECONDS", 0.5),
+            },
         }
     }
 else:
@@ -123,6 +130,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }
+
+# After a Redis failure, calls skip Redis (uncached) for this long before trying again.
+REDIS_RETRY_SECONDS = env_float("REDIS_RETRY_SECONDS", 5)
 
 # Whole public pages for anonymous readers (articles/pagecache.py). 0 switches it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)

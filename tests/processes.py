@@ -188,6 +188,34 @@ def manage(env, *args, timeout=600):
     )  # fmt: skip
 
 
+SEED = """
+from datetime import timedelta
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from articles.models import Article, Author, Category, SiteSettings
+SiteSettings.load()
+news = Category.objects.create(name="Thời sự", slug="thoi-su")
+economy = Category.objects.create(name="Kinh tế", slug="kinh-te")
+author = Author.objects.create(display_name="Minh Thư")
+for section, title in ((news, "Giá xăng giảm lần thứ ba"), (economy, "Xuất khẩu gạo tăng mạnh")):
+    article = Article.objects.create(
+        title=title, sapo="Tóm tắt bài.", body="<p>Nội dung bài.</p>", category=section,
+        status="published", published_at=timezone.now() - timedelta(hours=1),
+        first_published_at=timezone.now() - timedelta(hours=1),
+    )
+    article.bylines.add(author)
+get_user_model().objects.create_superuser("tongbientap", "t@example.vn", "{password}")
+print(Article.objects.get(title__startswith="Giá xăng").pk)
+"""
+
+
+def seed_site(env):
+    """Two sections with a published article each, a byline and the superuser
+    `tongbientap`; returns the id of the article in "Thời sự"."""
+    seeded = manage(env, "shell", "--no-imports", "-c", SEED.replace("{password}", PASSWORD))
+    return int(seeded.stdout.split()[-1])
+
+
 class AppServer:
     """gunicorn serving the project with `env` on a spare port."""
 

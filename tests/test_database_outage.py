@@ -11,35 +11,21 @@ import time
 
 import pytest
 
-from tests.processes import AppServer, Browser, ThrowawayPostgres, app_environment, manage
+from tests.processes import (
+    AppServer,
+    Browser,
+    ThrowawayPostgres,
+    app_environment,
+    manage,
+    seed_site,
+)
 
 pytestmark = pytest.mark.postgres
-
-SEED = """
-from datetime import timedelta
-from django.contrib.auth import get_user_model
-from django.utils import timezone
-from articles.models import Article, Author, Category, SiteSettings
-SiteSettings.load()
-news = Category.objects.create(name="Thời sự", slug="thoi-su")
-economy = Category.objects.create(name="Kinh tế", slug="kinh-te")
-author = Author.objects.create(display_name="Minh Thư")
-for section, title in ((news, "Giá xăng giảm lần thứ ba"), (economy, "Xuất khẩu gạo tăng mạnh")):
-    article = Article.objects.create(
-        title=title, sapo="Tóm tắt bài.", body="<p>Nội dung bài.</p>", category=section,
-        status="published", published_at=timezone.now() - timedelta(hours=1),
-        first_published_at=timezone.now() - timedelta(hours=1),
-    )
-    article.bylines.add(author)
-get_user_model().objects.create_superuser("tongbientap", "t@example.vn", "{password}")
-print(Article.objects.get(title__startswith="Giá xăng").pk)
-"""
 
 
 @pytest.fixture
 def site():
     """A cluster of our own with a seeded database, and gunicorn serving it."""
-    from tests.processes import PASSWORD
 
     postgres = ThrowawayPostgres()
     server = None
@@ -53,8 +39,7 @@ def site():
             DATABASE_RETRY_AFTER_SECONDS=17,
         )
         manage(env, "migrate", "--noinput")
-        seeded = manage(env, "shell", "--no-imports", "-c", SEED.replace("{password}", PASSWORD))
-        article_id = int(seeded.stdout.split()[-1])
+        article_id = seed_site(env)
         server = AppServer(env)
         yield postgres, server, article_id
     finally:
