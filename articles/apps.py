@@ -15,6 +15,10 @@ class ArticlesConfig(AppConfig):
         # editorial operations announce themselves; reference content edited through
         # the plain admin is caught by its model signals.
         services.article_changed.connect(pagecache.bump_after_commit)
+        # Redis is back after an outage: bumps made meanwhile never reached it.
+        from newsroom.cache import cache_recovered
+
+        cache_recovered.connect(pagecache.bump_after_outage, dispatch_uid="pagecache.recovered")
         for model in (
             models.Article,
             models.Byline,

@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -203,8 +204,15 @@ def editor_upload(request):
     photo.uploaded_by = user
     photo.original_filename = clean_line(uploaded.name)[:255]
     photo.image.save(f"upload.{clean.extension}", clean.content, save=False)
-    photo.save()
-    generate_renditions(photo)
+    try:
+        # The row and its renditions' rows commit together: a worker killed midway
+        # leaves no photo without renditions, only unreferenced files (cleanup_media).
+        with transaction.atomic():
+            photo.save()
+            generate_renditions(photo)
+    except BaseException:
+        photo.image.storage.delete(photo.image.name)  # renditions clean up their own
+        raise
     return JsonResponse(
         {
             "uploaded": 1,

@@ -11,7 +11,9 @@ next scheduled publish time passes (checked on each request, no cron).
 When a page must be rebuilt, one request rebuilds it and the others wait for it
 (single flight) — or, if only its minute-long lifetime ran out and nothing changed,
 get the previous copy meanwhile (stale-while-revalidate). If rebuilding fails
-because the database is down, the last copy is served (stale-if-error).
+because the database is down, the last copy is served (stale-if-error): copies are
+kept PAGE_CACHE_STALE_SECONDS past their lifetime for that; without one the reader
+gets the 503 maintenance page (newsroom/outage.py).
 
 Logged-in staff (any request with a session cookie) always get a fresh page, and
 such pages are marked private. Anonymous pages set no cookie and vary on nothing.
@@ -20,17 +22,18 @@ such pages are marked private. Anonymous pages set no cookie and vary on nothing
 import hashlib
 import os
 import time
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
+from newsroom import outage
 from newsroom.db_router import primary_only
 
 # Public pages cached whole: URL name -> the query parameters that change the page.
@@ -67,6 +70,10 @@ def enabled():
 class State:
     generation: int
     next_due: float | None  # epoch seconds of the next scheduled publication
+    # The generation at the last withdrawal (an article that readers had seen was
+    # unpublished, taken down, trashed or purged): no copy built before it is served,
+    # even stale while the database is down.
+    floor: int = 0
 
 
 class _CacheStateStore:
@@ -77,7 +84,7 @@ class _CacheStateStore:
         return State(*raw) if raw else None
 
     def write(self, state):
-        cache.set(STATE_KEY, (state.generation, state.next_due), None)
+        cache.set(STATE_KEY, (state.generation, state.next_due, state.floor), None)
 
 
 class _FileStateStore:
@@ -89,16 +96,18 @@ class _FileStateStore:
 
     def read(self):
         try:
-            generation, due = self.path.read_text().split()
+            generation, due, *floor = self.path.read_text().split()
+            return State(
+                int(generation), float(due) if due != "-" else None, int(floor[0]) if floor else 0
+            )
         except (OSError, ValueError):
             return None
-        return State(int(generation), float(due) if due != "-" else None)
 
     def write(self, state):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
         due = "-" if state.next_due is None else repr(state.next_due)
-        temporary.write_text(f"{state.generation} {due}")
+        temporary.write_text(f"{state.generation} {due} {state.floor}")
         os.replace(temporary, self.path)
 
 
@@ -126,25 +135,52 @@ def current_state(now=None):
     state = store.read()
     now = now or time.time()
     if state is None or (state.next_due is not None and now >= state.next_due):
-        state = bump(store=store)
+        try:
+            state = bump(store=store)
+        except (DatabaseError, InterfaceError):
+            # The database is down: the next scheduled publication cannot be looked up
+            # (nor shown). Keep the generation we have so its pages stay servable as
+            # stale copies; a generation-less start gets an unknown one (nothing hits).
+            if state is None:
+                raise
     return state
 
 
-def bump_after_commit(**kwargs):
+def bump_after_commit(article=None, **kwargs):
     """Signal receiver: bump once the change is committed (a rebuild before the commit
     would read, and keep, the old content)."""
     from django.db import transaction
 
-    transaction.on_commit(bump)
+    # `article` comes with services.article_changed only (model signals send `instance`).
+    withdrawn = _withdrawn(article)
+    transaction.on_commit(lambda: bump(withdrawn=withdrawn))
 
 
-def bump(store=None):
-    """Something readers see changed: no page built before now may be served."""
+def _withdrawn(article):
+    """An article readers may have seen is no longer public."""
+    return (
+        article is not None
+        and article.first_published_at is not None
+        and (not article.is_published or article.deleted_at is not None)
+    )
+
+
+def bump_after_outage(**kwargs):
+    """The cache came back after an outage: changes made meanwhile could not move the
+    generation it holds, so move it now (and keep withdrawals out of stale copies)."""
+    with suppress(DatabaseError, InterfaceError):  # the database is down too: the next
+        bump(withdrawn=True)  # change or due time bumps
+
+
+def bump(store=None, withdrawn=False):
+    """Something readers see changed: no page built before now may be served (and, if
+    something was withdrawn, not even as a stale copy while the database is down)."""
     store = store or _store()
     previous = store.read()
     # Nanoseconds keep generations increasing across restarts and processes.
     generation = max(time.time_ns(), (previous.generation + 1) if previous else 0)
-    state = State(generation, _next_scheduled_publication())
+    floor = generation if withdrawn else (previous.floor if previous else 0)
+    state = State(generation, _next_scheduled_publication(), floor)
     store.write(state)
     return state
 
@@ -310,9 +346,12 @@ class PageCacheMiddleware:
                 response = build()
                 if hasattr(response, "render") and not response.is_rendered:
                     response = response.render()
-        except DatabaseError:
-            if stale is not None:
+        except (DatabaseError, InterfaceError) as error:
+            if stale is not None and stale.generation >= state.floor:
                 return _response_from(stale, request, "STALE-IF-ERROR")
+            if outage.is_database_down(error):
+                # Raised here (process_view), it would skip the outage middleware.
+                return outage.unavailable_response(request)
             raise
         if not _cacheable_response(response):
             return response

@@ -120,6 +120,12 @@ def _seen_key(address, article_id):
     return f"views:seen:{digest}"
 
 
+def _cache_up():
+    """False while the Redis backend knows Redis is down (newsroom/cache.py): nothing can
+    be counted, and trying would only fill the log."""
+    return getattr(cache, "is_available", True)
+
+
 def _now():
     return datetime.now(tz=UTC)
 
@@ -133,6 +139,8 @@ def record_view(article_id, address, now=None):
     True if counted; False if this address was counted for it within the rate limit,
     or the cache does not answer. Never touches the database.
     """
+    if not _cache_up():
+        return False
     try:
         if not cache.add(_seen_key(address, article_id), 1, RATE_LIMIT_SECONDS):
             return False
@@ -188,6 +196,8 @@ def _pending_or_nothing(now=None):
 
 def flush_if_due():
     """Flush if nobody did in the last FLUSH_INTERVAL seconds (called by beacons)."""
+    if not _cache_up():
+        return None  # nothing to flush, and no way to flush only once a minute
     try:
         if cache.add(DUE_KEY, 1, FLUSH_INTERVAL):
             return flush()

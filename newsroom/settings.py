@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from newsroom.env import env_bool, env_int, env_list, env_str
+from newsroom.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database outage raised by any view becomes the Vietnamese 503 page.
+    "newsroom.outage.DatabaseOutageMiddleware",
     "newsroom.db_router.PrimaryPinMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,6 +100,8 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
     DATABASES[f"replica_{_number}"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+# While the database is down: the 503 page's Retry-After (newsroom/outage.py).
+DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis in production when REDIS_URL is set, local memory otherwise.
@@ -105,9 +109,16 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that runs uncached while Redis is down (newsroom/cache.py).
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "toasoan",
+            "OPTIONS": {
+                # A frozen or unreachable Redis costs a request this much, at most once
+                # per REDIS_RETRY_SECONDS per process.
+                "socket_connect_timeout": env_float("REDIS_TIMEOUT_SECONDS", 0.5),
+                "socket_timeout": env_float("REDIS_TIMEOUT_SECONDS", 0.5),
+            },
         }
     }
 else:
@@ -119,6 +130,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }
+
+# After a Redis failure, calls skip Redis (uncached) for this long before trying again.
+REDIS_RETRY_SECONDS = env_float("REDIS_RETRY_SECONDS", 5)
 
 # Whole public pages for anonymous readers (articles/pagecache.py). 0 switches it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)

@@ -174,8 +174,12 @@ def test_after_a_lost_session_the_form_offers_the_text_back(page, live_server, r
     assert saved.title == "Tiêu đề sửa dở"
     assert "Đoạn viết dở chưa lưu." in saved.body
     assert not Autosave.objects.filter(user=reporter).exists()
-    assert (
-        page.evaluate("key => localStorage.getItem(key)", f"newsroom-autosave-{draft.pk}") is None
+    # The local copy goes once the reloaded form shows the saved text (not at submit:
+    # tests/test_browser_local_copy.py).
+    wait_for_editor(page)
+    page.clock.fast_forward(SNAPSHOT_DELAY_MS)
+    page.wait_for_function(
+        "key => localStorage.getItem(key) === null", arg=f"newsroom-autosave-{draft.pk}"
     )
     # The only errors: the refusals while the session was lost (the autosave, the
     # heartbeat and the leaving page's beacon); no script error (the slug preview once

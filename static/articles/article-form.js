@@ -50,11 +50,27 @@
       return JSON.stringify(content)
     }
 
+    // The local copy (localStorage) is the text of last resort: written at every
+    // autosave and at every submit, it outlives a refused autosave (lost session), a
+    // save that failed (database down: the server answers its 503 page) and a closed
+    // tab. It is removed only once the server has the same text: when the form,
+    // loaded from the server, shows exactly that copy.
+    function keepLocally(content) {
+      try { localStorage.setItem(storageKey, content) } catch (e) { /* private mode */ }
+    }
+
+    function localCopy() {
+      try { return localStorage.getItem(storageKey) } catch (e) { return null }
+    }
+
+    function forgetLocally() {
+      try { localStorage.removeItem(storageKey) } catch (e) { /* private mode */ }
+    }
+
     async function autosave() {
       const content = snapshot()
       if (content === lastSent) return
-      // Keep a local copy too: it survives even when the server refuses (session expired).
-      try { localStorage.setItem(storageKey, content) } catch (e) { /* private mode */ }
+      keepLocally(content)
       const response = await post(state.dataset.autosaveUrl, {
         key: state.dataset.autosaveKey,
         content,
@@ -63,6 +79,10 @@
         const data = await response.json()
         lastSent = content
         status.textContent = `Đã lưu tạm lúc ${data.saved_at}.`
+      } else if (response && response.status === 503) {
+        status.textContent =
+          "Hệ thống đang bảo trì nên chưa lưu tạm được lên máy chủ. " +
+          "Bản nháp vẫn được giữ trên máy này; đừng đóng thẻ, khi hệ thống hoạt động lại hãy bấm Lưu."
       } else {
         status.textContent =
           "Không lưu tạm được lên máy chủ (có thể phiên đăng nhập đã hết hạn). " +
@@ -70,7 +90,72 @@
       }
     }
 
-    setTimeout(() => { lastSent = snapshot() }, 1500)
+    function offerLocalCopy(saved) {
+      const notices = document.querySelector(".desk-notices") || state.parentNode
+      const box = document.createElement("div")
+      box.className = "desk-notice newsroom-autosave"
+      box.id = "newsroom-local-copy"
+      box.setAttribute("role", "status")
+      const text = document.createElement("p")
+      text.textContent =
+        "Trên máy này còn một bản chưa được lưu lên máy chủ (có thể lần lưu trước không thành công)."
+      const restoreButton = document.createElement("button")
+      restoreButton.type = "button"
+      restoreButton.className = "desk-btn"
+      restoreButton.id = "newsroom-restore-local"
+      restoreButton.textContent = "Khôi phục bản trên máy này"
+      const dropButton = document.createElement("button")
+      dropButton.type = "button"
+      dropButton.className = "desk-btn desk-btn--secondary"
+      dropButton.id = "newsroom-drop-local"
+      dropButton.textContent = "Bỏ bản này"
+      box.append(text, restoreButton, " ", dropButton)
+      notices.prepend(box)
+      restoreButton.addEventListener("click", () => {
+        for (const name of FIELDS) if (name in saved) setFieldValue(name, saved[name])
+        box.hidden = true
+        status.textContent = "Đã khôi phục bản trên máy này; hãy kiểm tra rồi bấm Lưu."
+      })
+      dropButton.addEventListener("click", () => {
+        forgetLocally()
+        box.hidden = true
+      })
+    }
+
+    function whenLoaded() {
+      lastSent = snapshot()
+      // A form sent back with errors or a conflict shows the text it was sent, unsaved.
+      const refused = document.querySelector(".desk-errors, .newsroom-conflict, .errornote")
+      if (!refused && state.dataset.autosaveKey !== "new") {
+        // A new article saved and reopened: its copy made on the add form is saved too.
+        try {
+          if (localStorage.getItem("newsroom-autosave-new") === lastSent) {
+            localStorage.removeItem("newsroom-autosave-new")
+          }
+        } catch (e) { /* private mode */ }
+      }
+      const stored = localCopy()
+      if (stored === null) return
+      if (stored === lastSent) {
+        if (!refused) forgetLocally() // the server has this text: the save is confirmed
+        return
+      }
+      let saved = null
+      try { saved = JSON.parse(stored) } catch (e) { forgetLocally(); return }
+      offerLocalCopy(saved)
+    }
+
+    // The form's values are final once CKEditor has loaded the body.
+    if (window.CKEDITOR && document.getElementById("id_body")) {
+      const instance = CKEDITOR.instances.id_body
+      if (instance && instance.status === "ready") whenLoaded()
+      else if (instance) instance.on("instanceReady", () => setTimeout(whenLoaded, 0))
+      else CKEDITOR.on("instanceReady", (event) => {
+        if (event.editor.name === "id_body") setTimeout(whenLoaded, 0)
+      })
+    } else {
+      setTimeout(whenLoaded, 0)
+    }
     setInterval(autosave, AUTOSAVE_EVERY_MS)
 
     const restore = document.getElementById("newsroom-restore-autosave")
@@ -106,8 +191,10 @@
       })
     }
 
+    // Submitting keeps the newest text locally; it is forgotten only when the server
+    // shows it back (whenLoaded), never before the save is confirmed.
     document.querySelector("form#article_form")?.addEventListener("submit", () => {
-      try { localStorage.removeItem(storageKey) } catch (e) { /* private mode */ }
+      keepLocally(snapshot())
     })
   }
 
