@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import revisions
-from articles.models import Article, ArticlePhoto, Photo, PreviewLink
+from articles.models import Article, Photo, PreviewLink
 from tests.factories import (
     EDITOR,
     EDITOR_IN_CHIEF,
@@ -46,10 +46,26 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "bare_staff", "reporter_a", "reporter_b", "section_editor",
-         "managing_editor", "chief", "superuser"]  # fmt: skip
-STATES = ["draft", "submitted", "returned", "approved", "scheduled", "published",
-          "taken_down", "trashed"]  # fmt: skip
+ROLES = [
+    "anonymous",
+    "bare_staff",
+    "reporter_a",
+    "reporter_b",
+    "section_editor",
+    "managing_editor",
+    "chief",
+    "superuser",
+]
+STATES = [
+    "draft",
+    "submitted",
+    "returned",
+    "approved",
+    "scheduled",
+    "published",
+    "taken_down",
+    "trashed",
+]
 
 # -- the rules (the newsroom's policy, as the issue and the role descriptions state it) --
 
@@ -63,10 +79,16 @@ POWERS = {
 }
 # The next step of the chain from each state, and the power it needs (None: the right to
 # edit the article is enough).
-NEXT_STEP = {"draft": ("submit", None), "submitted": ("forward", "review"),
-             "returned": ("submit", None), "approved": ("publish", "publish"),
-             "scheduled": ("unpublish", "publish"), "published": ("take_down", "takedown"),
-             "taken_down": ("reinstate", "takedown"), "trashed": ("reinstate", "takedown")}  # fmt: skip
+NEXT_STEP = {
+    "draft": ("submit", None),
+    "submitted": ("forward", "review"),
+    "returned": ("submit", None),
+    "approved": ("publish", "publish"),
+    "scheduled": ("unpublish", "publish"),
+    "published": ("take_down", "takedown"),
+    "taken_down": ("reinstate", "takedown"),
+    "trashed": ("reinstate", "takedown"),
+}
 LIVE = {"published", "scheduled"}  # readers see it, or are about to
 
 
@@ -160,8 +182,7 @@ def world():
         "scheduled": {"published_at": now + timedelta(days=1)},
         "published": {"published_at": past},
         "taken_down": {"status": Article.Status.TAKEN_DOWN, "published_at": past},
-        "trashed": {"status": Article.Status.TAKEN_DOWN, "published_at": past,
-                    "deleted_at": now},  # fmt: skip
+        "trashed": {"status": Article.Status.TAKEN_DOWN, "published_at": past, "deleted_at": now},
     }
     articles, photos, links = {}, {}, {}
     for number, state in enumerate(STATES):
@@ -240,9 +261,7 @@ def _change_url(article):
 
 
 def _form(article, **overrides):
-    return article_form_data(
-        article, tag_names="", workflow_reason="Lý do kiểm thử", **overrides
-    )
+    return article_form_data(article, tag_names="", workflow_reason="Lý do kiểm thử", **overrides)
 
 
 ARTICLE_ROUTES = {
@@ -250,91 +269,142 @@ ARTICLE_ROUTES = {
     "change_get": (sees_article, lambda w, s: ("get", _change_url(w["articles"][s]), {})),
     "change_post": (
         edits_article,
-        lambda w, s: ("post", _change_url(w["articles"][s]),
-                      _form(w["articles"][s], title="Tiêu đề đã bị sửa")),  # fmt: skip
+        lambda w, s: (
+            "post",
+            _change_url(w["articles"][s]),
+            _form(w["articles"][s], title="Tiêu đề đã bị sửa"),
+        ),
     ),
     "transition": (
         moves_article,
-        lambda w, s: ("post", _change_url(w["articles"][s]),
-                      _form(w["articles"][s], _transition=NEXT_STEP[s][0])),  # fmt: skip
+        lambda w, s: (
+            "post",
+            _change_url(w["articles"][s]),
+            _form(w["articles"][s], _transition=NEXT_STEP[s][0]),
+        ),
     ),
     "delete_get": (
         deletes_article,
-        lambda w, s: ("get", reverse("admin:articles_article_delete",
-                                     args=[w["articles"][s].pk]), {}),  # fmt: skip
+        lambda w, s: (
+            "get",
+            reverse("admin:articles_article_delete", args=[w["articles"][s].pk]),
+            {},
+        ),
     ),
     "delete_post": (
         deletes_article,
-        lambda w, s: ("post", reverse("admin:articles_article_delete",
-                                      args=[w["articles"][s].pk]), {"post": "yes"}),  # fmt: skip
+        lambda w, s: (
+            "post",
+            reverse("admin:articles_article_delete", args=[w["articles"][s].pk]),
+            {"post": "yes"},
+        ),
     ),
     "history": (
         sees_article,
-        lambda w, s: ("get", reverse("admin:articles_article_history",
-                                     args=[w["articles"][s].pk]), {}),  # fmt: skip
+        lambda w, s: (
+            "get",
+            reverse("admin:articles_article_history", args=[w["articles"][s].pk]),
+            {},
+        ),
     ),
     "compare": (
         sees_article,
-        lambda w, s: ("get", reverse("admin:articles_article_compare",
-                                     args=[w["articles"][s].pk]), {"a": 1, "b": 2}),  # fmt: skip
+        lambda w, s: (
+            "get",
+            reverse("admin:articles_article_compare", args=[w["articles"][s].pk]),
+            {"a": 1, "b": 2},
+        ),
     ),
     "restore": (
         edits_article,
-        lambda w, s: ("post", reverse("admin:articles_article_restore",
-                                      args=[w["articles"][s].pk, 1]), {}),  # fmt: skip
+        lambda w, s: (
+            "post",
+            reverse("admin:articles_article_restore", args=[w["articles"][s].pk, 1]),
+            {},
+        ),
     ),
     "preview": (
         sees_article,
-        lambda w, s: ("get", reverse("admin:articles_article_preview",
-                                     args=[w["articles"][s].pk]), {}),  # fmt: skip
+        lambda w, s: (
+            "get",
+            reverse("admin:articles_article_preview", args=[w["articles"][s].pk]),
+            {},
+        ),
     ),
     "preview_revision": (
         sees_article,
-        lambda w, s: ("get", reverse("admin:articles_article_preview",
-                                     args=[w["articles"][s].pk]), {"revision": 1}),  # fmt: skip
+        lambda w, s: (
+            "get",
+            reverse("admin:articles_article_preview", args=[w["articles"][s].pk]),
+            {"revision": 1},
+        ),
     ),
     "autosave": (
         edits_article,
-        lambda w, s: ("post", reverse("admin:articles_article_autosave"),
-                      {"key": str(w["articles"][s].pk), "content": '{"title": "x"}'}),  # fmt: skip
+        lambda w, s: (
+            "post",
+            reverse("admin:articles_article_autosave"),
+            {"key": str(w["articles"][s].pk), "content": '{"title": "x"}'},
+        ),
     ),
     "presence": (
         edits_article,
-        lambda w, s: ("post", reverse("admin:articles_article_presence",
-                                      args=[w["articles"][s].pk]), {}),  # fmt: skip
+        lambda w, s: (
+            "post",
+            reverse("admin:articles_article_presence", args=[w["articles"][s].pk]),
+            {},
+        ),
     ),
     "presence_leaving": (
         sees_article,
-        lambda w, s: ("post", reverse("admin:articles_article_presence",
-                                      args=[w["articles"][s].pk]), {"leaving": "1"}),  # fmt: skip
+        lambda w, s: (
+            "post",
+            reverse("admin:articles_article_presence", args=[w["articles"][s].pk]),
+            {"leaving": "1"},
+        ),
     ),
     "share_link_create": (
         edits_article,
-        lambda w, s: ("post", reverse("admin:articles_article_preview_link",
-                                      args=[w["articles"][s].pk]), {}),  # fmt: skip
+        lambda w, s: (
+            "post",
+            reverse("admin:articles_article_preview_link", args=[w["articles"][s].pk]),
+            {},
+        ),
     ),
     "share_link_revoke": (
         revokes_link,
-        lambda w, s: ("post", reverse("admin:articles_article_revoke_preview_link",
-                                      args=[w["articles"][s].pk, w["links"][s].pk]), {}),  # fmt: skip
+        lambda w, s: (
+            "post",
+            reverse(
+                "admin:articles_article_revoke_preview_link",
+                args=[w["articles"][s].pk, w["links"][s].pk],
+            ),
+            {},
+        ),
     ),
     "slug_preview": (
         # Not about the article: the role's right to write articles at all.
         lambda role, state: role not in {"anonymous", "bare_staff"},
-        lambda w, s: ("get", reverse("admin:articles_article_slug_preview"),
-                      {"text": "Đà Nẵng"}),  # fmt: skip
+        lambda w, s: ("get", reverse("admin:articles_article_slug_preview"), {"text": "Đà Nẵng"}),
     ),
     "changelist_row": (
         sees_article,
-        lambda w, s: ("get", reverse("admin:articles_article_changelist"),
-                      {"q": str(w["articles"][s].pk),
-                       **({"thung_rac": "1"} if s == "trashed" else {})}),  # fmt: skip
+        lambda w, s: (
+            "get",
+            reverse("admin:articles_article_changelist"),
+            {"q": str(w["articles"][s].pk), **({"thung_rac": "1"} if s == "trashed" else {})},
+        ),
     ),
     "shortcut": (
         # Staff only; and only what readers may see already.
         lambda role, state: role != "anonymous" and is_public(state),
-        lambda w, s: ("get", "/admin/r/{}/{}/".format(
-            ContentType.objects.get_for_model(Article).pk, w["articles"][s].pk), {}),  # fmt: skip
+        lambda w, s: (
+            "get",
+            "/admin/r/{}/{}/".format(
+                ContentType.objects.get_for_model(Article).pk, w["articles"][s].pk
+            ),
+            {},
+        ),
     ),
     "public_article": (
         lambda role, state: is_public(state),
@@ -349,8 +419,13 @@ ARTICLE_ROUTES = {
     "shortcut_preview_link": (
         # A preview link's own address is never handed out by the shortcut.
         lambda role, state: False,
-        lambda w, s: ("get", "/admin/r/{}/{}/".format(
-            ContentType.objects.get_for_model(PreviewLink).pk, w["links"][s].pk), {}),  # fmt: skip
+        lambda w, s: (
+            "get",
+            "/admin/r/{}/{}/".format(
+                ContentType.objects.get_for_model(PreviewLink).pk, w["links"][s].pk
+            ),
+            {},
+        ),
     ),
 }
 
@@ -360,9 +435,11 @@ def _request(client, method, url, data):
 
 
 def _article_now(article):
-    return Article.objects.filter(pk=article.pk).values(
-        "title", "status", "deleted_at", "version"
-    ).first()
+    return (
+        Article.objects.filter(pk=article.pk)
+        .values("title", "status", "deleted_at", "version")
+        .first()
+    )
 
 
 def _allowed_answer(route, response, world, state):
@@ -375,8 +452,14 @@ def _allowed_answer(route, response, world, state):
         return status == 302 and response["Location"] == article.get_absolute_url()
     if route == "public_preview_link" and is_public(state):
         return status == 302 and response["Location"] == article.get_absolute_url()
-    if route in {"change_post", "transition", "delete_post", "restore", "share_link_create",
-                 "share_link_revoke"}:  # fmt: skip
+    if route in {
+        "change_post",
+        "transition",
+        "delete_post",
+        "restore",
+        "share_link_create",
+        "share_link_revoke",
+    }:
         return status == 302 and not _admin_redirect(response)
     return status == 200
 
@@ -405,8 +488,10 @@ def test_article_routes(world, role, route):
         response = _request(client, method, url, data)
         expected = rule(role, state)
         if expected and not _allowed_answer(route, response, world, state):
-            wrong.append(f"{state}: expected allowed, got {response.status_code} "
-                         f"{response.get('Location', '')} {_body(response)[:200]!r}")  # fmt: skip
+            wrong.append(
+                f"{state}: expected allowed, got {response.status_code} "
+                f"{response.get('Location', '')} {_body(response)[:200]!r}"
+            )
         if not expected:
             if route == "changelist_row":
                 if _allowed_answer(route, response, world, state):
@@ -434,8 +519,14 @@ def test_article_routes(world, role, route):
 
 
 def _photo_data(photo, **overrides):
-    data = {"caption": photo.caption, "credit": photo.credit, "alt_text": photo.alt_text,
-            "taken_at": "", "focal_x": str(photo.focal_x), "focal_y": str(photo.focal_y)}  # fmt: skip
+    data = {
+        "caption": photo.caption,
+        "credit": photo.credit,
+        "alt_text": photo.alt_text,
+        "taken_at": "",
+        "focal_x": str(photo.focal_x),
+        "focal_y": str(photo.focal_y),
+    }
     data.update(overrides)
     return data
 
@@ -447,13 +538,19 @@ PHOTO_ROUTES = {
     ),
     "photo_change_post": (
         edits_photo,
-        lambda p: ("post", reverse("admin:articles_photo_change", args=[p.pk]),
-                   _photo_data(p, caption="Chú thích bị đổi")),  # fmt: skip
+        lambda p: (
+            "post",
+            reverse("admin:articles_photo_change", args=[p.pk]),
+            _photo_data(p, caption="Chú thích bị đổi"),
+        ),
     ),
     "photo_focal_point": (
         edits_photo,
-        lambda p: ("post", reverse("admin:articles_photo_change", args=[p.pk]),
-                   _photo_data(p, focal_x="0.25", focal_y="0.75")),  # fmt: skip
+        lambda p: (
+            "post",
+            reverse("admin:articles_photo_change", args=[p.pk]),
+            _photo_data(p, focal_x="0.25", focal_y="0.75"),
+        ),
     ),
     "photo_delete_get": (
         deletes_photo,
@@ -473,13 +570,19 @@ PHOTO_ROUTES = {
     ),
     "editor_photo_save": (
         edits_photo,
-        lambda p: ("post", reverse("articles:editor_photo", args=[p.pk]),
-                   {"caption": "Chú thích bị đổi", "credit": "Ảnh: X", "alt_text": ""}),  # fmt: skip
+        lambda p: (
+            "post",
+            reverse("articles:editor_photo", args=[p.pk]),
+            {"caption": "Chú thích bị đổi", "credit": "Ảnh: X", "alt_text": ""},
+        ),
     ),
     "editor_browse_row": (
         sees_photo,
-        lambda p: ("get", reverse("articles:editor_browse"),
-                   {"CKEditorFuncNum": "1", "q": p.caption}),  # fmt: skip
+        lambda p: (
+            "get",
+            reverse("articles:editor_browse"),
+            {"CKEditorFuncNum": "1", "q": p.caption},
+        ),
     ),
 }
 
@@ -491,8 +594,10 @@ def _photo_now(photo):
 def _photo_allowed_answer(route, response, photo):
     status = response.status_code
     if route in {"photo_changelist_row", "editor_browse_row"}:
-        return status == 200 and photo.image.url.rsplit("/", 1)[-1] in _body(response) or (
-            status == 200 and f"/{photo.pk}/change/" in _body(response)
+        return (
+            status == 200
+            and photo.image.url.rsplit("/", 1)[-1] in _body(response)
+            or (status == 200 and f"/{photo.pk}/change/" in _body(response))
         )
     if route in {"photo_change_post", "photo_focal_point"}:
         return status == 302 and not _admin_redirect(response)
@@ -516,8 +621,10 @@ def test_photo_routes(world, role, route):
             cell = f"{state}/{which}"
             allowed = _photo_allowed_answer(route, response, photo)
             if expected and not allowed:
-                wrong.append(f"{cell}: expected allowed, got {response.status_code} "
-                             f"{_body(response)[:300]!r}")  # fmt: skip
+                wrong.append(
+                    f"{cell}: expected allowed, got {response.status_code} "
+                    f"{_body(response)[:300]!r}"
+                )
             if not expected:
                 listed = route in {"photo_changelist_row", "editor_browse_row"}
                 if (listed and allowed) or (not listed and not refused(response)):
@@ -576,6 +683,8 @@ def test_cell_count():
     photo_cells = len(ROLES) * len(PHOTO_ROUTES) * 2 * len(STATES)
     role_cells = len(ROLES) * len(ROLE_ROUTES)
     total = article_cells + photo_cells + role_cells
-    print(f"\nauthorisation: {article_cells} article + {photo_cells} photo + {role_cells} "
-          f"per-role cells = {total}")  # fmt: skip
+    print(
+        f"\nauthorisation: {article_cells} article + {photo_cells} photo + {role_cells} "
+        f"per-role cells = {total}"
+    )
     assert total >= 2500
