@@ -87,11 +87,32 @@ def photo_edit_refusal(user, photo):
     live = published_uses([photo]).get(photo.pk)
     if not live:
         return None
-    titles = "; ".join(f"“{article.title}”" for article in live)
     return (
-        f"Ảnh đang hiện trong bài đã xuất bản {titles}: chỉ người có quyền xuất bản mới "
-        "được sửa chú thích và tác giả ảnh."
+        f"Ảnh đang hiện trong bài đã xuất bản {name_articles(live, user)}: chỉ người có "
+        "quyền xuất bản mới được sửa chú thích và tác giả ảnh."
     )
+
+
+def knowable_articles(articles, user):
+    """The `articles` whose titles `user` may read: public ones and those they may open.
+    A colleague's scheduled story is embargoed: its headline stays out of messages."""
+    articles = list(articles)
+    if user is not None and works_on_every_article(user):
+        return articles
+    mine = {article.pk for article in articles if user is not None and article.is_owned_by(user)}
+    return [a for a in articles if a.pk in mine or (a.is_published and not a.is_deleted)]
+
+
+def name_articles(articles, user):
+    """ "“Title A”; “Title B”" for the articles `user` may know of, the rest counted
+    ("1 bài hẹn giờ khác") without their titles."""
+    articles = list(articles)
+    known = knowable_articles(articles, user)
+    names = [f"“{article.title}”" for article in known]
+    hidden = len(articles) - len(known)
+    if hidden:
+        names.append(f"{hidden} bài hẹn giờ khác")
+    return "; ".join(names)
 
 
 def editable_photo_ids(user, photos):
@@ -193,8 +214,9 @@ def published_uses(photos):
     return uses
 
 
-def deletion_refusal(photo):
-    """None if `photo` may be deleted, else a Vietnamese reason naming the articles.
+def deletion_refusal(photo, user=None):
+    """None if `photo` may be deleted, else a Vietnamese reason naming the articles
+    (those `user` may know of; None: nobody's, only counted).
 
     Nobody deletes a photo a published article uses: the article would go on
     showing a broken image. Unused photos follow the ordinary delete permission.
@@ -202,14 +224,13 @@ def deletion_refusal(photo):
     articles = published_uses([photo]).get(photo.pk)
     if not articles:
         return None
-    return refusal_message(photo, articles)
+    return refusal_message(photo, articles, user)
 
 
-def refusal_message(photo, articles):
-    titles = "; ".join(f"“{article.title}”" for article in articles)
+def refusal_message(photo, articles, user=None):
     return (
         f"Không thể xóa {describe_photo(photo)}: ảnh đang được dùng trong bài đã xuất bản "
-        f"{titles}. Hãy bỏ ảnh khỏi các bài này trước."
+        f"{name_articles(articles, user)}. Hãy bỏ ảnh khỏi các bài này trước."
     )
 
 

@@ -247,14 +247,19 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
 
     def delete_view(self, request, object_id, extra_context=None):
         photo = self.get_object(request, object_id)
-        refusal = photo and photo_library.deletion_refusal(photo)
+        if photo is not None and not super().has_delete_permission(request, photo):
+            raise PermissionDenied  # before the refusal, which names articles
+        refusal = photo and photo_library.deletion_refusal(photo, request.user)
         if refusal:
+            uses = photo_library.published_uses([photo])[photo.pk]
             context = {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
                 "object": photo,
                 "refusal": refusal,
-                "articles": photo_library.published_uses([photo])[photo.pk],
+                # Only the articles this user may know of (a colleague's scheduled
+                # story is embargoed); the message counts the others.
+                "articles": photo_library.knowable_articles(uses, request.user),
                 "title": _("Không thể xóa ảnh"),
             }
             return TemplateResponse(
@@ -280,7 +285,7 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
         blocked = photo_library.published_uses(photos)
         for photo in photos:
             if photo.pk in blocked:
-                message = photo_library.refusal_message(photo, blocked[photo.pk])
+                message = photo_library.refusal_message(photo, blocked[photo.pk], request.user)
                 self.message_user(request, message, messages.ERROR)
         remaining = queryset.exclude(pk__in=list(blocked))
         if not remaining.exists():
