@@ -7,9 +7,10 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    from django.core.management import execute_from_command_line
+    from newsroom import startup
 
-    execute_from_command_line(sys.argv)
+    # Django's command line; a configuration mistake is one line, not a traceback.
+    startup.manage(sys.argv)
 
 
 if __name__ == "__main__":

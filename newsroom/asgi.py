@@ -1,6 +1,7 @@
 import os
 
-from django.core.asgi import get_asgi_application
+from newsroom import startup
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-application = get_asgi_application()
+# One line and a stop on a configuration mistake (no secret, no collectstatic).
+application = startup.asgi_application()

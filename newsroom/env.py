@@ -4,6 +4,12 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+
+class ConfigurationError(ImproperlyConfigured):
+    """A setting read from the environment is missing or malformed. The entry points
+    (manage.py, wsgi, asgi) print its message as one line and exit (newsroom.startup)."""
+
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -21,7 +27,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+    raise ConfigurationError(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
 
 
 def env_int(name: str, default: int) -> int:
@@ -31,7 +37,7 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from None
 
 
 def env_float(name: str, default: float) -> float:

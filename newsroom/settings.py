@@ -3,9 +3,8 @@
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
-from newsroom.env import env_bool, env_float, env_int, env_list, env_str
+from newsroom.env import ConfigurationError, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -15,7 +14,7 @@ _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY") or env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ConfigurationError("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = _DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list(
@@ -73,12 +72,20 @@ TEMPLATES = [
     },
 ]
 
+
 # Database: an SQLite file by default, PostgreSQL (or anything) through DATABASE_URL.
+def _database(url, variable):
+    try:
+        return dj_database_url.parse(
+            url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    except ValueError as error:  # unknown scheme, malformed URL (never echo it: a password)
+        raise ConfigurationError(f"{variable} is not a usable database URL: {error}") from None
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+    "default": _database(
+        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", "DATABASE_URL"
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -94,9 +101,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # are spread over them; writes, the admin and a browser that just wrote use the
 # primary (newsroom/db_router.py).
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
-    DATABASES[f"replica_{_number}"] = dj_database_url.parse(
-        _url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
-    )
+    DATABASES[f"replica_{_number}"] = _database(_url, "DATABASE_REPLICA_URLS")
     DATABASES[f"replica_{_number}"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["newsroom.db_router.PrimaryReplicaRouter"]
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)

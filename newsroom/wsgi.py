@@ -1,6 +1,7 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+from newsroom import startup
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-application = get_wsgi_application()
+# One line and a stop on a configuration mistake (no secret, no collectstatic).
+application = startup.wsgi_application()

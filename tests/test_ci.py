@@ -170,6 +170,7 @@ def test_ci_runs_sqlite_postgresql_and_redis_passes_after_starting_redis():
         "command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)",
         "redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379",
         "make lint",
+        "make deploy-check",
         'run_suite "SQLite"',
         'run_suite "PostgreSQL" DATABASE_URL="$PG_URL"',
         'run_suite "cache tests on Redis" DATABASE_URL="$PG_URL" REDIS_URL="$REDIS_URL"'
@@ -177,3 +178,19 @@ def test_ci_runs_sqlite_postgresql_and_redis_passes_after_starting_redis():
     ]
     positions = [main.index(step) for step in steps]
     assert positions == sorted(positions)
+
+
+def test_make_deploy_check_runs_djangos_deployment_checks_clean(tmp_path):
+    """`make deploy-check` (run by CI after lint) passes with the production variables it
+    sets: this interpreter stands in for the project's venv."""
+    venv = tmp_path / "venv"
+    venv.mkdir()
+    (venv / ".installed").touch()  # newer than requirements.txt: nothing to install
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "deploy-check", f"VENV={venv}", f"PY={sys.executable}"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "DEBUG=0" in result.stdout and "--deploy --fail-level WARNING" in result.stdout
+    assert "System check identified no issues" in result.stdout
