@@ -110,3 +110,27 @@ def test_explicit_id_is_kept():
     article = make_article(id=139085)
     assert article.pk == 139085
     assert Article.objects.get(pk=139085).title == article.title
+
+
+@pytest.mark.parametrize("prefix", ["/", "/bao/"])
+def test_addresses_built_directly_are_the_ones_reverse_gives(prefix):
+    """Article and category addresses skip reverse() for plain slugs: they must be the
+    same address, under any script prefix, and odd slugs still go through reverse()."""
+    from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+    category = make_category(name="Công Thương")
+    plain = make_article(title="Xuất khẩu gạo tăng mạnh", category=category)
+    odd = make_article(title="Tin lạ", category=category)
+    Article.objects.filter(pk=odd.pk).update(slug="tin lạ_1")
+    odd.refresh_from_db()
+    set_script_prefix(prefix)
+    try:
+        for article in (plain, odd):
+            expected = reverse("articles:detail", kwargs={"slug": article.slug, "pk": article.pk})
+            assert article.get_absolute_url() == expected
+        assert category.get_absolute_url() == reverse(
+            "articles:category", kwargs={"slug": category.slug}
+        )
+        assert plain.get_absolute_url() == f"{prefix}xuat-khau-gao-tang-manh-{plain.pk}.html"
+    finally:
+        clear_script_prefix()

@@ -1,11 +1,16 @@
+import re
+
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.fields import LineField, NFCTextField
 from articles.text import vietnamese_slugify
+
+# Slugs that need no quoting in a URL (what vietnamese_slugify makes).
+URL_SAFE_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 # First path segments the site already uses; a category slug must not shadow them.
 RESERVED_SLUGS = frozenset(
@@ -67,6 +72,9 @@ class Category(models.Model):
         cache.delete(self.menu_cache_key())
 
     def get_absolute_url(self):
+        # On every card and in the menu: see Article.get_absolute_url.
+        if URL_SAFE_SLUG.fullmatch(self.slug):
+            return f"{get_script_prefix()}{self.slug}/"
         return reverse("articles:category", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs):
