@@ -616,3 +616,28 @@ def test_the_migration_builds_the_index_from_existing_rows():
     Photo.objects.update(rendition_index={})
     import_module("articles.migrations.0009_photo_rendition_index").fill_index(apps, None)
     assert Photo.objects.get(pk=photo.pk).rendition_index == expected
+
+
+def test_picture_markup_escapes_and_orders_attributes():
+    """The exact `<picture>` a card gets: WebP source first, JPEG fallback with srcset,
+    sizes, dimensions, escaped alt text, lazy unless told; a photo without renditions
+    is a plain `<img>` of its original file."""
+    photo = photo_with_renditions(size=(1000, 600))
+    photo.alt_text = 'Gian hàng "cà phê" <Tây Nguyên> & chè'
+    html = Template('{% load photos %}{% picture photo "card" %}').render(Context({"photo": photo}))
+    assert re.fullmatch(
+        r'<picture><source type="image/webp" srcset="(/media/renditions/\S+\.webp \d+w(, )?)+"'
+        r' sizes="[^"]+"><img src="/media/renditions/\S+\.jpg"'
+        r' srcset="(/media/renditions/\S+\.jpg \d+w(, )?)+" sizes="[^"]+"'
+        r' width="\d+" height="\d+" alt="Gian hàng &quot;cà phê&quot; &lt;Tây Nguyên&gt;'
+        r' &amp; chè" loading="lazy" decoding="async"></picture>',
+        html,
+    ), html
+    photo.rendition_index = {}
+    eager = Template('{% load photos %}{% picture photo "figure" lazy=False alt="" %}').render(
+        Context({"photo": photo})
+    )
+    assert eager == (
+        f'<img src="{photo.image.url}" width="{photo.width}" height="{photo.height}" alt=""'
+        ' loading="eager" fetchpriority="high" decoding="async">'
+    )
