@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from articles.models import Article, ArticlePhoto, Photo, Rendition, Status
 from articles.models.article import works_on_every_article
 from articles.richtext import sanitize_html
+from articles.search import MAX_TERMS
 from articles.text import clean_line, fold, parse_number
 
 # -- search --
@@ -27,7 +28,9 @@ def search_photos(queryset, query):
     """Photos whose folded text contains every word of `query` ("hoa" finds "Hòa",
     "hoà", "HOÀ" on every database); "12" or "#12" also finds photo #12."""
     query = clean_line(query or "")
-    words = fold(query).split()
+    # Each word once, and only the first few: thousands of words would make a query
+    # too deep for the database (SQLite refuses an expression tree over 1,000 levels).
+    words = list(dict.fromkeys(fold(query).split()))[:MAX_TERMS]
     if not words:
         return queryset
     condition = reduce(lambda q, word: q & Q(search_text__contains=word), words, Q())

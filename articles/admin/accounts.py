@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin.common import AsciiIdMixin
+from articles.admin.common import AsciiIdMixin, BoundedSearchMixin
 
 User = get_user_model()
 
@@ -141,7 +141,7 @@ class AccountsAdminMixin:
         return _without(deleted, prefixes), counts, perms_needed, protected
 
 
-class NewsroomUserAdmin(AsciiIdMixin, AccountsAdminMixin, UserAdmin):
+class NewsroomUserAdmin(BoundedSearchMixin, AsciiIdMixin, AccountsAdminMixin, UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active",
                     "role_names"]  # fmt: skip
 
@@ -179,7 +179,7 @@ class NewsroomUserAdmin(AsciiIdMixin, AccountsAdminMixin, UserAdmin):
         return allowed and (obj is None or not outranks(obj, request.user))
 
 
-class NewsroomGroupAdmin(AsciiIdMixin, AccountsAdminMixin, GroupAdmin):
+class NewsroomGroupAdmin(BoundedSearchMixin, AsciiIdMixin, AccountsAdminMixin, GroupAdmin):
     """Roles: a non-superuser may not widen a role beyond what they hold."""
 
     list_display = ["name", "member_count"]

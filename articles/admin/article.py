@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import checklist, editing, services
 from articles.admin.article_views import ArticleViewsMixin
-from articles.admin.common import SlugCleaningForm, SlugPreviewMixin
+from articles.admin.common import AsciiIdAutocompleteMixin, SlugCleaningForm, SlugPreviewMixin
 from articles.admin.desk import BUTTONS, DeskMixin, desk_context, pen_name_of
 from articles.editor import NewsroomEditorWidget
 from articles.fields import NFCTextField, RichTextField
@@ -58,7 +58,7 @@ PHOTO_TEXT_KEY = re.compile(r"photo_text-([0-9]{1,18})-(caption|credit)")
 CREDIT_MAX = Photo._meta.get_field("credit").max_length
 
 
-class BylineInline(admin.StackedInline):
+class BylineInline(AsciiIdAutocompleteMixin, admin.StackedInline):
     """Bylines in print order (the order on screen). A new article starts with the
     writer's own pen name; there is no blank row, an "add" link adds one."""
 
@@ -76,7 +76,7 @@ class BylineInline(admin.StackedInline):
         return 1 if new and request.method == "GET" and pen_name_of(request.user) else 0
 
 
-class ArticlePhotoInline(admin.StackedInline):
+class ArticlePhotoInline(AsciiIdAutocompleteMixin, admin.StackedInline):
     model = ArticlePhoto
     extra = 0
     autocomplete_fields = ["photo"]
@@ -124,7 +124,7 @@ class RelatedArticleForm(forms.ModelForm):
         return cleaned
 
 
-class RelatedArticleInline(admin.StackedInline):
+class RelatedArticleInline(AsciiIdAutocompleteMixin, admin.StackedInline):
     """ "Tin liên quan": editors pick articles to show first under this one, in order.
 
     A draft may be picked (it shows once published); readers only see published picks.
@@ -509,7 +509,9 @@ QUEUE_COLUMNS = ["headline", "category", "byline_names", "sent_by", "sent_at_col
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskMixin, ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    AsciiIdAutocompleteMixin, DeskMixin, ArticleViewsMixin, SlugPreviewMixin, admin.ModelAdmin
+):
     form = ArticleForm
     # The admin maps every TextField to its plain textarea; the body needs CKEditor.
     formfield_overrides = {RichTextField: {"widget": NewsroomEditorWidget}}

@@ -1,9 +1,12 @@
 """Pieces shared by the newsroom's admin pages."""
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.http import JsonResponse
 from django.urls import path, reverse
+from django.utils.text import smart_split
 
+from articles.search import MAX_TERMS
 from articles.text import parse_number, vietnamese_slugify
 
 
@@ -67,3 +70,36 @@ class SlugCleaningForm(forms.ModelForm):
     def clean_slug(self):
         """Whatever was typed ("Đà Nẵng") becomes the slug the server would make."""
         return vietnamese_slugify(self.cleaned_data.get("slug") or "")
+
+
+class AsciiIdAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete select, re-showing a posted form whose value is not an
+    id ("²", "abc", 10**30) as empty: Django's own looks the value up as it came and
+    fails with a 500 (ValueError, or an integer overflow in the database)."""
+
+    def optgroups(self, name, value, attr=None):
+        ids = [v for v in value if v in (None, "") or parse_number(str(v)) is not None]
+        return super().optgroups(name, ids, attr)
+
+
+class AsciiIdAutocompleteMixin:
+    """For admins and inlines with `autocomplete_fields`: their selects survive a forged
+    POST (see AsciiIdAutocompleteSelect)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        inner = getattr(widget, "widget", widget)
+        if type(inner) is AutocompleteSelect:
+            inner.__class__ = AsciiIdAutocompleteSelect
+        return field
+
+
+class BoundedSearchMixin:
+    """The admin's stock search, on the first few words of the box only: it ANDs one
+    condition per word, and thousands of words make a query too deep for the database
+    (SQLite refuses an expression tree over 1,000 levels: a 500)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        words = list(dict.fromkeys(smart_split(search_term or "")))[:MAX_TERMS]
+        return super().get_search_results(request, queryset, " ".join(words))

@@ -9,7 +9,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from articles import photo_library
-from articles.admin.common import AsciiIdMixin, SlugCleaningForm, SlugPreviewMixin
+from articles.admin.common import (
+    AsciiIdAutocompleteMixin,
+    AsciiIdMixin,
+    BoundedSearchMixin,
+    SlugCleaningForm,
+    SlugPreviewMixin,
+)
 from articles.images import clean_image
 from articles.models import Article, ArticlePhoto, Author, Category, Photo, SiteSettings
 from articles.renditions import generate_renditions, thumbnail_for
@@ -17,7 +23,7 @@ from articles.text import clean_line
 
 
 @admin.register(Category)
-class CategoryAdmin(AsciiIdMixin, SlugPreviewMixin, admin.ModelAdmin):
+class CategoryAdmin(BoundedSearchMixin, AsciiIdMixin, SlugPreviewMixin, admin.ModelAdmin):
     form = SlugCleaningForm
     slug_source_field = "name"
     list_display = ["name", "parent", "slug", "menu_position", "show_in_menu"]
@@ -29,7 +35,9 @@ class CategoryAdmin(AsciiIdMixin, SlugPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(AsciiIdMixin, SlugPreviewMixin, admin.ModelAdmin):
+class AuthorAdmin(
+    BoundedSearchMixin, AsciiIdMixin, AsciiIdAutocompleteMixin, SlugPreviewMixin, admin.ModelAdmin
+):
     form = SlugCleaningForm
     slug_source_field = "display_name"
     list_display = ["display_name", "slug", "user"]

@@ -12,7 +12,12 @@ from django.http import JsonResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from articles.admin.common import AsciiIdMixin, SlugCleaningForm, SlugPreviewMixin
+from articles.admin.common import (
+    AsciiIdMixin,
+    BoundedSearchMixin,
+    SlugCleaningForm,
+    SlugPreviewMixin,
+)
 from articles.models import EventThread, Tag
 from articles.text import clean_name, fold, name_key
 
@@ -78,7 +83,7 @@ class TagAdmin(AsciiIdMixin, admin.ModelAdmin):
 
 
 @admin.register(EventThread)
-class EventThreadAdmin(AsciiIdMixin, SlugPreviewMixin, admin.ModelAdmin):
+class EventThreadAdmin(BoundedSearchMixin, AsciiIdMixin, SlugPreviewMixin, admin.ModelAdmin):
     form = SlugCleaningForm
     slug_source_field = "title"
     list_display = ["title", "slug", "article_count", "created_at"]

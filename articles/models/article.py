@@ -457,9 +457,13 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    # The slug of a title with no letter or digit ("🔥🔥🔥", "…"): never an empty
+    # slug, whose address would read /-123.html.
+    FALLBACK_SLUG = "bai-viet"
+
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = vietnamese_slugify(self.title)
+            self.slug = vietnamese_slugify(self.title) or self.FALLBACK_SLUG
         if self.status in PUBLIC_ONCE and self.first_published_at is None:
             # The invariant the database also checks (retention reads it).
             self.record_first_publication()

@@ -67,7 +67,7 @@ class Category(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = vietnamese_slugify(self.name, max_length=100)
+            self.slug = self._default_slug()
         super().save(*args, **kwargs)
         cache.delete(self.menu_cache_key())
 
@@ -104,7 +104,7 @@ class Category(models.Model):
 
     def clean(self):
         if not self.slug:
-            self.slug = vietnamese_slugify(self.name, max_length=100)
+            self.slug = self._default_slug()
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": _("Đường dẫn này đã được hệ thống dùng.")})
         if self.parent_id:
@@ -116,3 +116,14 @@ class Category(models.Model):
                 raise ValidationError(
                     {"parent": _("Chuyên mục đang có chuyên mục con nên không thể làm cấp con.")}
                 )
+
+    def _default_slug(self):
+        """From the name; a name with no letter or digit ("★") gets "chuyen-muc",
+        numbered if taken (an empty slug would give the section no address)."""
+        slug = vietnamese_slugify(self.name, max_length=100)
+        if slug:
+            return slug
+        slug, n = "chuyen-muc", 2
+        while Category.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"chuyen-muc-{n}", n + 1
+        return slug
