@@ -137,6 +137,43 @@ class _ImageTags(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+# Public pages run under a Content-Security-Policy without inline styles
+# (settings.CONTENT_SECURITY_POLICY), which would drop the editor's alignment. The body
+# keeps CKEditor's own `style="text-align: …"` (the editor reads it back); readers get a
+# class instead (`.align-center` … in static/css/site.css). Only the start tags that may
+# carry a style are touched; their attribute values are digits or keywords, never text
+# with "<" or ">", and text never holds a raw "<", so the pattern stays inside tags.
+_STYLED_TAGS = "|".join(
+    sorted(tag for tag, names in ALLOWED_ATTRIBUTES.items() if "style" in names)
+)
+_STYLED_START_TAG = re.compile(rf"<(?P<name>{_STYLED_TAGS})(?P<attributes>\s[^<>]*)>")
+_ALIGNMENT_STYLE = re.compile(r'\sstyle="text-align: (left|right|center|justify)"')
+_CLASS_ATTRIBUTE = re.compile(r'\sclass="([^"]*)"')
+
+
+def _alignment_as_class(match: re.Match) -> str:
+    attributes = match.group("attributes")
+    style = _ALIGNMENT_STYLE.search(attributes)
+    if style is None:
+        return match.group(0)
+    attributes = attributes[: style.start()] + attributes[style.end() :]
+    alignment = f"align-{style.group(1)}"
+    existing = _CLASS_ATTRIBUTE.search(attributes)
+    if existing:
+        classes = f"{existing.group(1)} {alignment}".strip()
+        attributes = attributes[: existing.start()] + attributes[existing.end() :]
+    else:
+        classes = alignment
+    return f'<{match.group("name")} class="{classes}"{attributes}>'
+
+
+def alignment_classes(html: str) -> str:
+    """`<p style="text-align: center">` (sanitised body) -> `<p class="align-center">`."""
+    if "text-align" not in html:
+        return html
+    return _STYLED_START_TAG.sub(_alignment_as_class, html)
+
+
 def _drop_images_without_source(html: str) -> str:
     """Remove the <img> tags whose source the filter refused (external, data: …)."""
     parser = _ImageTags()

@@ -1,8 +1,10 @@
 """Settings for Tòa soạn, read from the environment with safe local defaults."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from newsroom.env import ConfigurationError, env_bool, env_float, env_int, env_list, env_str
 
@@ -33,11 +35,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ckeditor",
+    "csp",
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache: a cached copy gets the policy of the moment it is served.
+    "newsroom.security_headers.ContentSecurityPolicyMiddleware",
+    "newsroom.security_headers.PermissionsPolicyMiddleware",
     # A database outage raised by any view becomes the Vietnamese 503 page.
     "newsroom.outage.DatabaseOutageMiddleware",
     "newsroom.db_router.PrimaryPinMiddleware",
@@ -48,6 +55,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "newsroom.login_throttle.IdleSessionMiddleware",
+    # Turns a refused login into the lockout page (newsroom.login_throttle).
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: it needs the resolved view, and a hit skips the view entirely.
     "articles.pagecache.PageCacheMiddleware",
@@ -156,6 +166,9 @@ BENCHMARK_CEILING = env_bool("BENCHMARK_CEILING", False)
 # with the reader's address ("X-Forwarded-For", "X-Real-IP") so view counting can tell
 # readers apart. Empty: REMOTE_ADDR (no proxy, or one that rewrites it).
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
+# Behind a reverse proxy that overwrites X-Forwarded-For and X-Forwarded-Proto (nginx in
+# deploy/): believe them (newsroom.http.client_ip, HTTPS detection). Never without one.
+TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -177,6 +190,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Django's finders without packages' test and sample pages (CKEditor ships some).
+STATICFILES_FINDERS = [
+    "newsroom.staticfiles.FileSystemFinder",
+    "newsroom.staticfiles.AppDirectoriesFinder",
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 STORAGES = {
@@ -234,6 +252,37 @@ HEADLINE_HOUSE_LIMIT = env_int("HEADLINE_HOUSE_LIMIT", 120)
 SAPO_HOUSE_LIMIT = env_int("SAPO_HOUSE_LIMIT", 300)
 
 LOGIN_URL = "admin:login"
+# Where a login lands when its `next=` is missing or refused (another host, …).
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Login throttling (django-axes, newsroom/login_throttle.py): after LOGIN_FAILURE_LIMIT
+# failures for a user name or from an address, both are refused for
+# LOGIN_LOCKOUT_MINUTES. Login costs real CPU (the password hash), so this is also
+# load protection.
+AUTHENTICATION_BACKENDS = [
+    "newsroom.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# Counters shared by every worker: in Redis when there is one (no database write per
+# attempt), else in the database (a local-memory cache is per process).
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful login
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit
+AXES_LOCKOUT_CALLABLE = "newsroom.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.http.client_ip"
+AXES_RESET_ON_SUCCESS = False  # one good login must not clear an address's failures
+AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username NAME`
+AXES_VERBOSE = False
+# A logged-in session unused this long is logged out (a working day).
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 8 * 60 * 60)
 
 # CKEditor 4: a toolbar for news writing. The browser-side filter is a convenience
 # only; articles.richtext sanitises every body on the server.
@@ -290,6 +339,61 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+
+# Content-Security-Policy (django-csp, newsroom/security_headers.py). Readers' pages:
+# everything from our own origin (media from the bucket's or CDN's origin when media
+# live there), no inline script or style, no plugins, never framed. Public templates
+# carry no inline <script>, style or on…= attribute (tests/test_public_templates.py);
+# JSON-LD is a data block, which script-src does not govern.
+_MEDIA_ORIGINS = (
+    [MEDIA_URL.split("/")[0] + "//" + MEDIA_URL.split("/")[2]] if "//" in MEDIA_URL else []
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *_MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The admin only, the least CKEditor 4 (no longer developed) works with, found in
+# Chromium: its toolbar and dialogs use inline on…= handlers, its editing iframe boots
+# with an inline script, it writes <style> elements and style attributes, and image2
+# draws its drag handle from a data: image. It needs no eval. The rest stays as strict
+# as the public policy (no other origin, no plugins, no framing).
+CSP_ADMIN_PREFIXES = ["/admin/"]
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *_MEDIA_ORIGINS],
+    }
+}
+# Browser features no page of ours uses (sharing and copying a link keep their defaults).
+PERMISSIONS_POLICY = {
+    name: []
+    for name in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # CKEditor 4 is no longer maintained upstream; we accept it (the issue requires
 # django-ckeditor) and mitigate: server-side sanitising, no allowedContent/fullPage.

@@ -5,9 +5,11 @@ A browser test module declares
     pytestmark = BROWSER_TEST_MARKS
 
 and uses the `page` fixture (a 1280×900 Vietnamese-locale page with a `.log` of JS
-errors, requests and failed responses), `log_in` and `wait_for_editor`.
+errors, requests and failed responses; any Content-Security-Policy violation fails the
+test), `log_in` and `wait_for_editor`.
 """
 
+import functools
 import os
 from pathlib import Path
 
@@ -110,12 +112,26 @@ class PageLog:
 
 @pytest.fixture
 def page(browser):
+    """A page whose test fails if any page of its context (popups and frames included)
+    breaks the Content-Security-Policy; a test provoking a violation on purpose reads
+    and empties `page.csp_violations`."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     context.set_default_timeout(TIMEOUT_MS)
+    violations = []
+    context.on(
+        "console",
+        lambda msg: (
+            "Content Security Policy" in msg.text
+            and violations.append(f"{msg.text} ({msg.location.get('url')})")
+        ),
+    )
     page = context.new_page()
     page.log = PageLog(page)
+    page.csp_violations = violations
     yield page
     context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
 
 
 @pytest.fixture
@@ -169,12 +185,22 @@ def screenshot(page, name, *, widths=(390, 1366), full_page=True):
     return paths
 
 
+@functools.cache
+def _axe_source():
+    # `window.axe = …` at the end of the bundle; the trailing expression keeps
+    # Playwright from treating the source as a function to call.
+    return AXE_SCRIPT.read_text() + "\n;undefined"
+
+
 def axe_violations(page, *, tags=("wcag2a", "wcag2aa"), impacts=None, exclude=()):
     """Run axe-core (vendored) on the page as it is now; returns the violations as
     [{"id", "impact", "help", "nodes": [target …]}], optionally only the given impacts
     (e.g. {"serious", "critical"}). `exclude`: CSS selectors left out (third-party
     widgets we do not control, named in the calling test with the reason)."""
-    page.add_script_tag(path=str(AXE_SCRIPT))
+    # Evaluated through the DevTools protocol, not added as a <script> tag: a page's
+    # Content-Security-Policy (script-src 'self', no inline) blocks an inline tag.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
     result = page.evaluate(
         """async ({tags, exclude}) => {
             const context = exclude.length ? {exclude: exclude.map(s => [s])} : document

@@ -293,7 +293,7 @@ def test_reading_typography(page, live_server, site):
                 p.appendChild(ch)
                 const measure = ch.getBoundingClientRect().width
                 ch.remove()
-                const justified = document.querySelector('.article-body p[style]')
+                const justified = document.querySelector('.article-body p.align-justify')
                 return {
                     h1: size('h1'), h2: size('.article-body h2'), h3: size('.article-body h3'),
                     p: size('.article-body p'),

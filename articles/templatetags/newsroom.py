@@ -1,6 +1,6 @@
 from django import template
 
-from articles import text
+from articles import richtext, text
 
 register = template.Library()
 
@@ -26,3 +26,10 @@ def newsroom_queues(context):
 def thousands(number):
     """1234 -> "1.234" (the Vietnamese thousands separator)."""
     return text.thousands(number) if isinstance(number, int) else ""
+
+
+@register.filter(is_safe=True)
+def alignment_classes(html):
+    """A sanitised body's alignment styles as classes, for pages whose policy allows
+    no inline style (articles.richtext.alignment_classes)."""
+    return richtext.alignment_classes(str(html))
