@@ -28,10 +28,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import photo_library, richtext
+from articles import image_work, photo_library, richtext
 from articles.images import clean_image
 from articles.models import Photo
-from articles.renditions import generate_renditions, thumbnail_for
+from articles.renditions import thumbnail_for
 from articles.text import clean_line
 
 BROWSE_PAGE_SIZE = 24
@@ -204,7 +204,7 @@ def editor_upload(request):
     photo.original_filename = clean_line(uploaded.name)[:255]
     photo.image.save(f"upload.{clean.extension}", clean.content, save=False)
     photo.save()
-    generate_renditions(photo)
+    image_work.make_renditions(photo)
     return JsonResponse(
         {
             "uploaded": 1,

@@ -228,6 +228,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
+# At most this many image decodes at a time per process (articles/image_work.py); the
+# next waits this long, then is refused with "busy" rather than piling up memory.
+IMAGE_DECODE_CONCURRENCY = env_int("IMAGE_DECODE_CONCURRENCY", 2)
+IMAGE_DECODE_WAIT_SECONDS = env_int("IMAGE_DECODE_WAIT_SECONDS", 20)
+# Renditions made in a thread after the upload commits (pages show the original until
+# then; `rebuild_renditions --missing` in cron catches any a restart interrupted).
+RENDITIONS_IN_BACKGROUND = env_bool("RENDITIONS_IN_BACKGROUND", False)
 # Whole request bodies, by the announced Content-Length (newsroom/request_limits.py):
 # readers send only tiny ones (the view beacon, the login form); staff send photos.
 REQUEST_MAX_BYTES_PUBLIC = env_int("REQUEST_MAX_BYTES_PUBLIC", 64 * 1024)
