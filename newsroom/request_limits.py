@@ -39,7 +39,9 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             return HttpResponse("Độ dài nội dung không hợp lệ.", status=400,
                                 content_type="text/plain; charset=utf-8")  # fmt: skip
-        if length > body_limit(request):
+        # The user (and so the session) is looked at only for a body too big for anyone
+        # anonymous: a reader's page must not vary on the session cookie.
+        if length > settings.REQUEST_MAX_BYTES_PUBLIC and length > body_limit(request):
             return HttpResponse(
                 "Nội dung gửi lên quá lớn.", status=413, content_type="text/plain; charset=utf-8"
             )

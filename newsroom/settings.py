@@ -278,6 +278,9 @@ AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username NAME`
 AXES_VERBOSE = False
 # A logged-in session unused this long is logged out (a working day).
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 8 * 60 * 60)
+# Where the newsroom works (the idle check runs there only; public pages never read
+# the session).
+STAFF_PATH_PREFIXES = ["/admin/", "/quan-tri/"]
 
 # CKEditor 4: a toolbar for news writing. The browser-side filter is a convenience
 # only; articles.richtext sanitises every body on the server.
