@@ -46,3 +46,12 @@ class ArticlesConfig(AppConfig):
         m2m_changed.connect(pagecache.bump_after_commit, sender=models.Article.tags.through)
         # View counts (ArticleViewCount, ArticleViewTotal) are left out on purpose: they
         # change every minute, and a cached page's figures may be as old as the page.
+
+        # A staff session counts as active from its login (newsroom.login_throttle).
+        from django.contrib.auth.signals import user_logged_in
+
+        from newsroom import login_throttle
+
+        user_logged_in.connect(
+            login_throttle.session_started, dispatch_uid="newsroom.session_started"
+        )

@@ -29,10 +29,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from articles import photo_library, richtext
+from articles import image_work, photo_library, richtext
 from articles.images import clean_image
 from articles.models import Photo
-from articles.renditions import generate_renditions, thumbnail_for
+from articles.renditions import thumbnail_for
 from articles.text import clean_line
 
 BROWSE_PAGE_SIZE = 24
@@ -205,11 +205,12 @@ def editor_upload(request):
     photo.original_filename = clean_line(uploaded.name)[:255]
     photo.image.save(f"upload.{clean.extension}", clean.content, save=False)
     try:
-        # The row and its renditions' rows commit together: a worker killed midway
-        # leaves no photo without renditions, only unreferenced files (cleanup_media).
+        # The row and its renditions' rows commit together (unless renditions are made
+        # in the background): a worker killed midway leaves no photo with half its
+        # renditions, only unreferenced files (cleanup_media).
         with transaction.atomic():
             photo.save()
-            generate_renditions(photo)
+            image_work.make_renditions(photo)
     except BaseException:
         photo.image.storage.delete(photo.image.name)  # renditions clean up their own
         raise

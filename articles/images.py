@@ -28,6 +28,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from articles.image_work import decode_slot
+
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 # The file name's extension must announce the format the content really has.
 EXTENSION_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF"}
@@ -127,7 +129,8 @@ def clean_image(uploaded) -> CleanImage:
         _refuse(_too_many_frames_message(frames))
 
     try:
-        with warnings.catch_warnings():
+        # The costly part (decoding every pixel): a bounded number at a time per process.
+        with decode_slot(), warnings.catch_warnings():
             # Headers were checked above; a frame growing past them while decoding
             # is refused, never decoded.
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -32,12 +32,12 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Sum
 
 from articles.models import Article, ArticleViewCount, ArticleViewTotal
+from newsroom.http import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -351,12 +351,6 @@ def compute_most_read(now=None):
 
 
 def client_address(request):
-    """The reader's address: REMOTE_ADDR, or the last entry of the header a trusted
-    proxy sets (settings.CLIENT_IP_HEADER, e.g. "X-Forwarded-For"), since behind a
-    proxy every request comes from the proxy's own address."""
-    header = settings.CLIENT_IP_HEADER
-    if header:
-        forwarded = request.headers.get(header, "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The reader's address (newsroom.http.client_ip: behind a trusted proxy, the
+    address it forwarded)."""
+    return client_ip(request)

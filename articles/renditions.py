@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.encoding import filepath_to_uri
 from PIL import Image
 
+from articles.image_work import decode_slot
 from articles.models import Photo, Rendition
 from articles.text import parse_number
 
@@ -146,6 +147,27 @@ def generate_renditions(photo):
     """
     if not photo.pk or not photo.image:
         raise RenditionError(f"Ảnh #{photo.pk or '?'} chưa có tệp.")
+    # Decoding, resizing and encoding hold one of the process's decode slots
+    # (image_work.Busy if none frees up in time); swapping the rows does not.
+    with decode_slot():
+        made = _make_files(photo)
+    # Old files go only once the new rows are committed (never, if the caller's
+    # transaction rolls back: then the old rows are back and still need them).
+    storage = Rendition._meta.get_field("file").storage
+    try:
+        old_names = _swap_rows(photo, made)
+    except BaseException:
+        for rendition in made:
+            storage.delete(rendition.file.name)
+        raise
+    transaction.on_commit(lambda: _delete_files(storage, old_names))
+    # A prefetched `photo.renditions.all()` would still list the old rows.
+    getattr(photo, "_prefetched_objects_cache", {}).pop("renditions", None)
+    return made
+
+
+def _make_files(photo):
+    """Decode, resize, encode and store every rendition's file; the unsaved rows."""
     image, (width, height), animated = _decode(photo)
     storage = Rendition._meta.get_field("file").storage
     specs = rendition_specs(width, height, photo.focal_x, photo.focal_y, animated=animated)
@@ -158,18 +180,12 @@ def generate_renditions(photo):
                 if key not in encoded:
                     encoded[key] = _encode(resized, fmt)
                 made.append(_store(storage, photo, spec, fmt, encoded[key]))
-        old_names = _swap_rows(photo, made)
     except BaseException:
         for rendition in made:
             storage.delete(rendition.file.name)
         raise
     finally:
         image.close()
-    # Old files go only once the new rows are committed (never, if the caller's
-    # transaction rolls back: then the old rows are back and still need them).
-    transaction.on_commit(lambda: _delete_files(storage, old_names))
-    # A prefetched `photo.renditions.all()` would still list the old rows.
-    getattr(photo, "_prefetched_objects_cache", {}).pop("renditions", None)
     return made
 
 

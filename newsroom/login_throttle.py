@@ -58,15 +58,28 @@ SESSION_SEEN_KEY = "_last_seen"
 SEEN_GRANULARITY = 60  # seconds: the session is written at most once a minute for this
 
 
+def session_started(sender, request, user, **kwargs):
+    """user_logged_in: a new session counts as active from its login."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_SEEN_KEY] = int(time.time())
+
+
 class IdleSessionMiddleware:
     """Logs out a session idle for longer than settings.SESSION_IDLE_SECONDS. Placed
-    after AuthenticationMiddleware; touches the session of logged-in users only."""
+    after AuthenticationMiddleware. Only the staff's own areas (settings.
+    STAFF_PATH_PREFIXES) read the session: public pages stay the same for everyone (no
+    Vary: Cookie), and a staff member's next admin request is where the check matters."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+        if (
+            request.path_info.startswith(tuple(settings.STAFF_PATH_PREFIXES))
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+            and request.user.is_authenticated
+        ):
             now = int(time.time())
             seen = request.session.get(SESSION_SEEN_KEY)
             if isinstance(seen, int) and now - seen > settings.SESSION_IDLE_SECONDS:

@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "articles.middleware.RejectNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF reads POST in process_view).
+    "newsroom.request_limits.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "newsroom.login_throttle.IdleSessionMiddleware",
     # Turns a refused login into the lockout page (newsroom.login_throttle).
@@ -162,10 +164,6 @@ PAGE_CACHE_STATE_FILE = (
 
 # scripts/benchmark.py's constant page (newsroom/benchmark_views.py); off everywhere else.
 BENCHMARK_CEILING = env_bool("BENCHMARK_CEILING", False)
-# Behind a reverse proxy every request comes from the proxy: name the header it sets
-# with the reader's address ("X-Forwarded-For", "X-Real-IP") so view counting can tell
-# readers apart. Empty: REMOTE_ADDR (no proxy, or one that rewrites it).
-CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 # Behind a reverse proxy that overwrites X-Forwarded-For and X-Forwarded-Proto (nginx in
 # deploy/): believe them (newsroom.http.client_ip, HTTPS detection). Never without one.
 TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
@@ -239,11 +237,22 @@ if MEDIA_S3_BUCKET:
         MEDIA_URL = f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com/"
 
 # Uploads: refuse oversized requests before they reach our code.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields other than files (a long body)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 40_000_000)
+# At most this many image decodes at a time per process (articles/image_work.py); the
+# next waits this long, then is refused with "busy" rather than piling up memory.
+IMAGE_DECODE_CONCURRENCY = env_int("IMAGE_DECODE_CONCURRENCY", 2)
+IMAGE_DECODE_WAIT_SECONDS = env_int("IMAGE_DECODE_WAIT_SECONDS", 20)
+# Renditions made in a thread after the upload commits (pages show the original until
+# then; `rebuild_renditions --missing` in cron catches any a restart interrupted).
+RENDITIONS_IN_BACKGROUND = env_bool("RENDITIONS_IN_BACKGROUND", False)
+# Whole request bodies, by the announced Content-Length (newsroom/request_limits.py):
+# readers send only tiny ones (the view beacon, the login form); staff send photos.
+REQUEST_MAX_BYTES_PUBLIC = env_int("REQUEST_MAX_BYTES_PUBLIC", 64 * 1024)
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", PHOTO_MAX_BYTES + 5 * 1024 * 1024)
 
 # The house style's lengths (characters), counted live on the article screen and checked
 # before approval; a managing editor may go over them with a reason (articles.checklist).
@@ -283,6 +292,9 @@ AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username NAME`
 AXES_VERBOSE = False
 # A logged-in session unused this long is logged out (a working day).
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 8 * 60 * 60)
+# Where the newsroom works (the idle check runs there only; public pages never read
+# the session).
+STAFF_PATH_PREFIXES = ["/admin/", "/quan-tri/"]
 
 # CKEditor 4: a toolbar for news writing. The browser-side filter is a convenience
 # only; articles.richtext sanitises every body on the server.
@@ -326,6 +338,11 @@ CKEDITOR_CONFIGS = {
 CKEDITOR_RESTRICT_BY_USER = True
 CKEDITOR_ALLOW_NONIMAGE_FILES = False
 
+# HTTPS as the proxy saw it: only from a proxy that overwrites the header (nginx in
+# deploy/); otherwise any client could claim HTTPS on a plain connection.
+if TRUST_PROXY_HEADERS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 # Security: strict by default; HTTPS-only settings switch on with DEBUG off.
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # CKEditor uploads by XHR; nothing of ours is framed
@@ -333,7 +350,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)

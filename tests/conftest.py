@@ -19,10 +19,14 @@ pytest_plugins = ["tests.browser", "tests.ci_guard"]
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Uploads go to a throwaway folder, never media/; fast password hashing; the page
-    cache off (tests/test_page_cache.py turns it on) with its state in the temp folder."""
+    cache off (tests/test_page_cache.py turns it on) with its state in the temp folder;
+    no idle logout."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PAGE_CACHE_SECONDS = 0
+    # Tests travel in time (2020, next week …) with one login; the idle logout has its
+    # own tests (tests/test_login_throttle.py), which set this back.
+    settings.SESSION_IDLE_SECONDS = 10 * 365 * 24 * 3600
     if settings.PAGE_CACHE_STATE_FILE:
         settings.PAGE_CACHE_STATE_FILE = tmp_path / "page-cache-state"
 

@@ -194,3 +194,16 @@ def test_make_deploy_check_runs_djangos_deployment_checks_clean(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "DEBUG=0" in result.stdout and "--deploy --fail-level WARNING" in result.stdout
     assert "System check identified no issues" in result.stdout
+
+
+def test_make_audit_checks_the_pins_strictly():
+    """`make audit` installs pip-audit on demand and fails on what it could not check."""
+    result = subprocess.run(
+        ["make", "-n", "audit", "PY=/bin/true", "VENV=/venv"],
+        cwd=ROOT, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "/venv/bin/pip install --quiet pip-audit==2.10.1",
+        "/venv/bin/pip-audit --strict --requirement requirements.txt",
+    ]

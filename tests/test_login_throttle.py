@@ -163,10 +163,11 @@ def test_an_idle_staff_session_is_logged_out(client, editor, settings):
 
 def test_activity_is_written_at_most_once_a_minute(client, editor):
     start = timezone.now()
-    client.force_login(editor)
     with time_machine.travel(start, tick=False):
-        client.get("/admin/")
+        client.force_login(editor)  # active from the login
         first = client.session[SESSION_SEEN_KEY]
+        client.get("/admin/")
+        assert client.session[SESSION_SEEN_KEY] == first
     with time_machine.travel(start + timezone.timedelta(seconds=30), tick=False):
         client.get("/admin/")
         assert client.session[SESSION_SEEN_KEY] == first
@@ -181,3 +182,20 @@ def test_readers_still_get_no_cookie(client):
         response = client.get(url)
         assert response.status_code == 200
         assert not response.cookies, url
+        assert "Cookie" not in response.get("Vary", ""), url
+
+
+def test_public_pages_do_not_read_a_staff_session(client, editor, settings):
+    """The idle check runs in the newsroom's areas only: a public page stays one copy
+    for everyone, and an idle session is ended at its next admin request."""
+    settings.SESSION_IDLE_SECONDS = 60
+    article = make_article()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(editor)
+    with time_machine.travel(start + timezone.timedelta(hours=1), tick=False):
+        response = client.get(article.get_absolute_url())
+        assert "Cookie" not in response.get("Vary", "")
+        assert "_auth_user_id" in client.session
+        assert client.get("/admin/").status_code == 302
+        assert "_auth_user_id" not in client.session

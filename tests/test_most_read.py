@@ -166,11 +166,18 @@ def test_the_rate_limit_ends_after_ten_minutes(client, article):
         assert views_of(article) == 2
 
 
-def test_behind_a_proxy_the_configured_header_names_the_reader(client, article, settings):
-    settings.CLIENT_IP_HEADER = "X-Forwarded-For"
+def test_behind_a_trusted_proxy_its_forwarded_address_names_the_reader(client, article, settings):
+    settings.TRUST_PROXY_HEADERS = True
     for forwarded in ("198.51.100.7", "10.1.1.1, 198.51.100.8", "198.51.100.8"):
         beacon(client, article, ip="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert views_of(article) == 2  # two readers; the second one's repeat not counted
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, article, settings):
+    settings.TRUST_PROXY_HEADERS = False
+    for forwarded in ("198.51.100.7", "198.51.100.8"):
+        beacon(client, article, ip="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert views_of(article) == 1  # one address: a client's own header is not believed
 
 
 def test_no_database_write_per_view_only_when_the_flush_is_due(client, cache_backend):

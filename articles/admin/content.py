@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from articles import photo_library
+from articles import image_work, photo_library
 from articles.admin.common import (
     AsciiIdAutocompleteMixin,
     AsciiIdMixin,
@@ -18,7 +18,7 @@ from articles.admin.common import (
 )
 from articles.images import clean_image
 from articles.models import Article, ArticlePhoto, Author, Category, Photo, SiteSettings
-from articles.renditions import generate_renditions, thumbnail_for
+from articles.renditions import thumbnail_for
 from articles.text import clean_line
 
 
@@ -249,7 +249,7 @@ class PhotoAdmin(AsciiIdMixin, admin.ModelAdmin):
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
         if upload is not None or {"focal_x", "focal_y"} & set(form.changed_data):
-            generate_renditions(obj)  # a new file or a moved focal point: new crops
+            image_work.make_renditions(obj)  # a new file or a moved focal point: new crops
 
     # -- deleting: never a photo a published article shows --
 
