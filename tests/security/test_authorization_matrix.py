@@ -15,8 +15,8 @@ redirects, <title>, refusal messages and JSON included), and on admin redirects 
 they lead to (with its message) too.
 
 Cells (see test_cell_count): 8 roles × 21 article routes × 8 states = 1,344, plus
-8 roles × 9 photo routes × 2 photos × 8 states = 1,152, plus 8 roles × 4 pages without
-an object = 32; 2,528 in all.
+8 roles × 9 photo routes × 2 photos × 8 states = 1,152, plus 8 roles × 5 pages without
+an object = 40; 2,536 in all.
 """
 
 import json
