@@ -399,3 +399,25 @@ def test_four_big_uploads_at_once(server, session, photo_id, warm_peak, path):
     peak = (server.peak_kb() - warm_peak) / 1024
     print(f"\n{path}: 4 × 30 MP at once in {elapsed:.1f} s, worker peak +{peak:.0f} MB")
     assert peak < PARALLEL_BOUND_MB, f"the worker grew by {peak:.0f} MB"
+
+
+def test_page_cache_state_written_by_many_threads_at_once(tmp_path):
+    """Found by the parallel uploads above (a 500, FileNotFoundError, now and then): each
+    save bumps the page-cache state, and without Redis that is a file written through a
+    temporary file named after the process, so two threads of one worker collided."""
+    from articles.pagecache import State, _FileStateStore
+
+    store = _FileStateStore(tmp_path / "page-cache")
+    errors = []
+
+    def write(number):
+        try:
+            for step in range(200):
+                store.write(State(number * 1000 + step, None))
+        except OSError as error:
+            errors.append(error)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, range(8)))
+    assert errors == []
+    assert store.read() is not None
