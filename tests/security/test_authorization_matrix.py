@@ -14,9 +14,9 @@ and slug are absent from the answer's body and Location, whatever the status (40
 redirects, <title>, refusal messages and JSON included), and on admin redirects the page
 they lead to (with its message) too.
 
-Cells (see test_cell_count): 8 roles × 21 article routes × 8 states = 1,344, plus
+Cells (see test_cell_count): 8 roles × 23 article routes × 8 states = 1,472, plus
 8 roles × 9 photo routes × 2 photos × 8 states = 1,152, plus 8 roles × 5 pages without
-an object = 40; 2,536 in all.
+an object = 40; 2,664 in all.
 """
 
 import json
@@ -123,6 +123,19 @@ def moves_article(role, state):
     if state == "trashed" or not edits_article(role, state):
         return False
     return power is None or power in POWERS.get(role, set())
+
+
+def publishes_in_bulk(role, state):
+    """The list's "publish" action: whoever may edit the article and publish, on an
+    article in review (submitted or approved)."""
+    allowed = edits_article(role, state) and "publish" in POWERS.get(role, set())
+    return allowed and state in {"submitted", "approved"}
+
+
+def trashes_in_bulk(role, state):
+    """The list's "to the trash" action: as deleting; the list shows no trashed article
+    unless asked, so one already in the trash is left alone."""
+    return deletes_article(role, state) and state != "trashed"
 
 
 def revokes_link(role, state):
@@ -248,8 +261,9 @@ def leaks(response, client, secrets):
     texts = [_body(response), response.get("Location", "")]
     if response.get("Content-Type", "").startswith("application/json"):
         texts.append(json.dumps(response.json(), ensure_ascii=False))  # "\u1eadt" read
-    if response.status_code == 302 and response["Location"].rstrip("/") == "/admin":
-        texts.append(_body(client.get(response["Location"])))
+    location = response.get("Location", "")
+    if response.status_code == 302 and location.startswith("/admin/") and "login" not in location:
+        texts.append(_body(client.get(location)))  # the page with the messages
     return [secret for secret in secrets for text in texts if secret in text]
 
 
@@ -297,6 +311,22 @@ ARTICLE_ROUTES = {
             "post",
             reverse("admin:articles_article_delete", args=[w["articles"][s].pk]),
             {"post": "yes"},
+        ),
+    ),
+    "bulk_trash": (
+        trashes_in_bulk,
+        lambda w, s: (
+            "post",
+            reverse("admin:articles_article_changelist"),
+            {"action": "trash_selected", "_selected_action": [w["articles"][s].pk], "index": "0"},
+        ),
+    ),
+    "bulk_publish": (
+        publishes_in_bulk,
+        lambda w, s: (
+            "post",
+            reverse("admin:articles_article_changelist"),
+            {"action": "publish_selected", "_selected_action": [w["articles"][s].pk], "index": "0"},
         ),
     ),
     "history": (
@@ -452,6 +482,8 @@ def _allowed_answer(route, response, world, state):
         return status == 302 and response["Location"] == article.get_absolute_url()
     if route == "public_preview_link" and is_public(state):
         return status == 302 and response["Location"] == article.get_absolute_url()
+    if route.startswith("bulk_"):
+        return status in (200, 302) and not _admin_redirect(response)
     if route in {
         "change_post",
         "transition",
@@ -470,8 +502,10 @@ def _changed(route, before, after):
         return before["title"] != after["title"]
     if route == "transition":
         return before["status"] != after["status"]
-    if route == "delete_post":
+    if route in {"delete_post", "bulk_trash"}:
         return before["deleted_at"] != after["deleted_at"]
+    if route == "bulk_publish":
+        return before["status"] != after["status"]
     return None
 
 
@@ -497,9 +531,10 @@ def test_article_routes(world, role, route):
                 if _allowed_answer(route, response, world, state):
                     wrong.append(f"{state}: the row is listed")
             elif not refused(response) and not (
-                # The form shown again with the refusal (the effect check below says
-                # whether anything changed).
-                route == "transition" and response.status_code == 200
+                # The form shown again with the refusal, or the list with a refusal
+                # message (the effect check below says whether anything changed).
+                (route == "transition" and response.status_code == 200)
+                or (route.startswith("bulk_") and response.status_code in (200, 302))
             ):
                 wrong.append(f"{state}: expected refused, got {response.status_code}")
         changed = _changed(route, before, _article_now(article))
