@@ -16,7 +16,7 @@ they lead to (with its message) too.
 
 Cells (see test_cell_count): 8 roles × 23 article routes × 8 states = 1,472, plus
 8 roles × 9 photo routes × 2 photos × 8 states = 1,152, plus 8 roles × 5 pages without
-an object = 40; 2,664 in all.
+an object = 40, plus 8 roles × 5 account routes × 3 accounts = 120; 2,784 in all.
 """
 
 import json
@@ -717,9 +717,102 @@ def test_cell_count():
     article_cells = len(ROLES) * len(ARTICLE_ROUTES) * len(STATES)
     photo_cells = len(ROLES) * len(PHOTO_ROUTES) * 2 * len(STATES)
     role_cells = len(ROLES) * len(ROLE_ROUTES)
-    total = article_cells + photo_cells + role_cells
+    account_cells = len(ROLES) * len(ACCOUNT_ROUTES) * len(TARGETS)
+    total = article_cells + photo_cells + role_cells + account_cells
     print(
         f"\nauthorisation: {article_cells} article + {photo_cells} photo + {role_cells} "
-        f"per-role cells = {total}"
+        f"per-role + {account_cells} account cells = {total}"
     )
     assert total >= 2500
+
+
+# -- account management: each role against a reporter's, the chief's and the superuser's
+# accounts (tests/security/test_accounts.py pins the section-1 fixes one by one) --
+
+TARGETS = ["reporter_b", "chief", "superuser"]
+NEW_PASSWORD = "mat-khau-moi-rat-dai-2026"
+
+
+def manages_account(role, target):
+    """The superuser manages every account; the editor-in-chief every account but the
+    superuser's; nobody else manages accounts."""
+    return role == "superuser" or (role == "chief" and target != "superuser")
+
+
+def _account_data(user, **overrides):
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "is_staff": "on",
+        "groups": [group.pk for group in user.groups.all()],
+        "date_joined_0": "01/01/2026",
+        "date_joined_1": "08:00:00",
+        **overrides,
+    }
+
+
+ACCOUNT_ROUTES = {
+    # name: (rule, request builder (target user) -> (method, url, data), effect on the row)
+    "account_view": (
+        lambda role, target: role in {"chief", "superuser"},  # chief: read-only at worst
+        lambda u: ("get", reverse("admin:auth_user_change", args=[u.pk]), {}),
+        None,
+    ),
+    "account_change": (
+        manages_account,
+        lambda u: ("post", reverse("admin:auth_user_change", args=[u.pk]),
+                   _account_data(u, first_name="Đã đổi")),
+        lambda user: user.first_name == "Đã đổi",
+    ),
+    "account_make_superuser": (
+        lambda role, target: role == "superuser",
+        lambda u: ("post", reverse("admin:auth_user_change", args=[u.pk]),
+                   _account_data(u, is_superuser="on")),
+        lambda user: user.is_superuser,
+    ),
+    "account_password": (
+        manages_account,
+        lambda u: ("post", reverse("admin:auth_user_password_change", args=[u.pk]),
+                   {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
+                    "usable_password": "true"}),
+        lambda user: user.check_password(NEW_PASSWORD),
+    ),
+    "account_delete_page": (
+        lambda role, target: role == "superuser",
+        lambda u: ("get", reverse("admin:auth_user_delete", args=[u.pk]), {}),
+        None,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("route", list(ACCOUNT_ROUTES))
+@pytest.mark.parametrize("role", ROLES)
+def test_account_routes(world, role, route):
+    from django.contrib.auth import get_user_model
+
+    rule, build, effect = ACCOUNT_ROUTES[route]
+    client = client_for(role, world)
+    wrong = []
+    for target in TARGETS:
+        user = world["users"][target]
+        own = role == "superuser" and route == "account_password"
+        if target == "superuser" and (own or route == "account_make_superuser"):
+            continue  # her own password; a flag already set cannot show a change
+        method, url, data = build(user)
+        response = _request(client, method, url, data)
+        expected = rule(role, target)
+        if expected:
+            ok = response.status_code == (302 if method == "post" else 200)
+            if not ok:
+                wrong.append(f"{target}: expected allowed, got {response.status_code}")
+        elif response.status_code >= 500 or (effect is None and not refused(response)):
+            # (A POST may also be "refused" by ignoring the field: the effect decides.)
+            wrong.append(f"{target}: expected refused, got {response.status_code}")
+        if effect is not None:
+            changed = effect(get_user_model().objects.get(pk=user.pk))
+            if changed != expected:
+                wrong.append(f"{target}: {'changed' if changed else 'unchanged'} against the rule")
+    assert not wrong, f"{role} × {route}:\n" + "\n".join(wrong)
