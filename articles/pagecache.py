@@ -21,6 +21,7 @@ such pages are marked private. Anonymous pages set no cookie and vary on nothing
 
 import hashlib
 import os
+import threading
 import time
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
@@ -105,7 +106,10 @@ class _FileStateStore:
 
     def write(self, state):
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        # One temporary file per thread, not per process: two threads of one gunicorn
+        # worker (--threads) saving at once would otherwise write the same file, and
+        # the second os.replace would find it gone (FileNotFoundError: a 500).
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}")
         due = "-" if state.next_due is None else repr(state.next_due)
         temporary.write_text(f"{state.generation} {due} {state.floor}")
         os.replace(temporary, self.path)

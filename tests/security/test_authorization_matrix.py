@@ -14,9 +14,9 @@ and slug are absent from the answer's body and Location, whatever the status (40
 redirects, <title>, refusal messages and JSON included), and on admin redirects the page
 they lead to (with its message) too.
 
-Cells (see test_cell_count): 8 roles × 21 article routes × 8 states = 1,344, plus
-8 roles × 9 photo routes × 2 photos × 8 states = 1,152, plus 8 roles × 4 pages without
-an object = 32; 2,528 in all.
+Cells (see test_cell_count): 8 roles × 23 article routes × 8 states = 1,472, plus
+8 roles × 9 photo routes × 2 photos × 8 states = 1,152, plus 8 roles × 5 pages without
+an object = 40, plus 8 roles × 5 account routes × 3 accounts = 120; 2,784 in all.
 """
 
 import json
@@ -123,6 +123,19 @@ def moves_article(role, state):
     if state == "trashed" or not edits_article(role, state):
         return False
     return power is None or power in POWERS.get(role, set())
+
+
+def publishes_in_bulk(role, state):
+    """The list's "publish" action: whoever may edit the article and publish, on an
+    article in review (submitted or approved)."""
+    allowed = edits_article(role, state) and "publish" in POWERS.get(role, set())
+    return allowed and state in {"submitted", "approved"}
+
+
+def trashes_in_bulk(role, state):
+    """The list's "to the trash" action: as deleting; the list shows no trashed article
+    unless asked, so one already in the trash is left alone."""
+    return deletes_article(role, state) and state != "trashed"
 
 
 def revokes_link(role, state):
@@ -248,8 +261,9 @@ def leaks(response, client, secrets):
     texts = [_body(response), response.get("Location", "")]
     if response.get("Content-Type", "").startswith("application/json"):
         texts.append(json.dumps(response.json(), ensure_ascii=False))  # "\u1eadt" read
-    if response.status_code == 302 and response["Location"].rstrip("/") == "/admin":
-        texts.append(_body(client.get(response["Location"])))
+    location = response.get("Location", "")
+    if response.status_code == 302 and location.startswith("/admin/") and "login" not in location:
+        texts.append(_body(client.get(location)))  # the page with the messages
     return [secret for secret in secrets for text in texts if secret in text]
 
 
@@ -297,6 +311,22 @@ ARTICLE_ROUTES = {
             "post",
             reverse("admin:articles_article_delete", args=[w["articles"][s].pk]),
             {"post": "yes"},
+        ),
+    ),
+    "bulk_trash": (
+        trashes_in_bulk,
+        lambda w, s: (
+            "post",
+            reverse("admin:articles_article_changelist"),
+            {"action": "trash_selected", "_selected_action": [w["articles"][s].pk], "index": "0"},
+        ),
+    ),
+    "bulk_publish": (
+        publishes_in_bulk,
+        lambda w, s: (
+            "post",
+            reverse("admin:articles_article_changelist"),
+            {"action": "publish_selected", "_selected_action": [w["articles"][s].pk], "index": "0"},
         ),
     ),
     "history": (
@@ -452,6 +482,8 @@ def _allowed_answer(route, response, world, state):
         return status == 302 and response["Location"] == article.get_absolute_url()
     if route == "public_preview_link" and is_public(state):
         return status == 302 and response["Location"] == article.get_absolute_url()
+    if route.startswith("bulk_"):
+        return status in (200, 302) and not _admin_redirect(response)
     if route in {
         "change_post",
         "transition",
@@ -470,8 +502,10 @@ def _changed(route, before, after):
         return before["title"] != after["title"]
     if route == "transition":
         return before["status"] != after["status"]
-    if route == "delete_post":
+    if route in {"delete_post", "bulk_trash"}:
         return before["deleted_at"] != after["deleted_at"]
+    if route == "bulk_publish":
+        return before["status"] != after["status"]
     return None
 
 
@@ -497,9 +531,10 @@ def test_article_routes(world, role, route):
                 if _allowed_answer(route, response, world, state):
                     wrong.append(f"{state}: the row is listed")
             elif not refused(response) and not (
-                # The form shown again with the refusal (the effect check below says
-                # whether anything changed).
-                route == "transition" and response.status_code == 200
+                # The form shown again with the refusal, or the list with a refusal
+                # message (the effect check below says whether anything changed).
+                (route == "transition" and response.status_code == 200)
+                or (route.startswith("bulk_") and response.status_code in (200, 302))
             ):
                 wrong.append(f"{state}: expected refused, got {response.status_code}")
         changed = _changed(route, before, _article_now(article))
@@ -682,9 +717,102 @@ def test_cell_count():
     article_cells = len(ROLES) * len(ARTICLE_ROUTES) * len(STATES)
     photo_cells = len(ROLES) * len(PHOTO_ROUTES) * 2 * len(STATES)
     role_cells = len(ROLES) * len(ROLE_ROUTES)
-    total = article_cells + photo_cells + role_cells
+    account_cells = len(ROLES) * len(ACCOUNT_ROUTES) * len(TARGETS)
+    total = article_cells + photo_cells + role_cells + account_cells
     print(
         f"\nauthorisation: {article_cells} article + {photo_cells} photo + {role_cells} "
-        f"per-role cells = {total}"
+        f"per-role + {account_cells} account cells = {total}"
     )
     assert total >= 2500
+
+
+# -- account management: each role against a reporter's, the chief's and the superuser's
+# accounts (tests/security/test_accounts.py pins the section-1 fixes one by one) --
+
+TARGETS = ["reporter_b", "chief", "superuser"]
+NEW_PASSWORD = "mat-khau-moi-rat-dai-2026"
+
+
+def manages_account(role, target):
+    """The superuser manages every account; the editor-in-chief every account but the
+    superuser's; nobody else manages accounts."""
+    return role == "superuser" or (role == "chief" and target != "superuser")
+
+
+def _account_data(user, **overrides):
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "is_staff": "on",
+        "groups": [group.pk for group in user.groups.all()],
+        "date_joined_0": "01/01/2026",
+        "date_joined_1": "08:00:00",
+        **overrides,
+    }
+
+
+ACCOUNT_ROUTES = {
+    # name: (rule, request builder (target user) -> (method, url, data), effect on the row)
+    "account_view": (
+        lambda role, target: role in {"chief", "superuser"},  # chief: read-only at worst
+        lambda u: ("get", reverse("admin:auth_user_change", args=[u.pk]), {}),
+        None,
+    ),
+    "account_change": (
+        manages_account,
+        lambda u: ("post", reverse("admin:auth_user_change", args=[u.pk]),
+                   _account_data(u, first_name="Đã đổi")),
+        lambda user: user.first_name == "Đã đổi",
+    ),
+    "account_make_superuser": (
+        lambda role, target: role == "superuser",
+        lambda u: ("post", reverse("admin:auth_user_change", args=[u.pk]),
+                   _account_data(u, is_superuser="on")),
+        lambda user: user.is_superuser,
+    ),
+    "account_password": (
+        manages_account,
+        lambda u: ("post", reverse("admin:auth_user_password_change", args=[u.pk]),
+                   {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
+                    "usable_password": "true"}),
+        lambda user: user.check_password(NEW_PASSWORD),
+    ),
+    "account_delete_page": (
+        lambda role, target: role == "superuser",
+        lambda u: ("get", reverse("admin:auth_user_delete", args=[u.pk]), {}),
+        None,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("route", list(ACCOUNT_ROUTES))
+@pytest.mark.parametrize("role", ROLES)
+def test_account_routes(world, role, route):
+    from django.contrib.auth import get_user_model
+
+    rule, build, effect = ACCOUNT_ROUTES[route]
+    client = client_for(role, world)
+    wrong = []
+    for target in TARGETS:
+        user = world["users"][target]
+        own = role == "superuser" and route == "account_password"
+        if target == "superuser" and (own or route == "account_make_superuser"):
+            continue  # her own password; a flag already set cannot show a change
+        method, url, data = build(user)
+        response = _request(client, method, url, data)
+        expected = rule(role, target)
+        if expected:
+            ok = response.status_code == (302 if method == "post" else 200)
+            if not ok:
+                wrong.append(f"{target}: expected allowed, got {response.status_code}")
+        elif response.status_code >= 500 or (effect is None and not refused(response)):
+            # (A POST may also be "refused" by ignoring the field: the effect decides.)
+            wrong.append(f"{target}: expected refused, got {response.status_code}")
+        if effect is not None:
+            changed = effect(get_user_model().objects.get(pk=user.pk))
+            if changed != expected:
+                wrong.append(f"{target}: {'changed' if changed else 'unchanged'} against the rule")
+    assert not wrong, f"{role} × {route}:\n" + "\n".join(wrong)
