@@ -60,8 +60,14 @@ PICK = r"""
 import json
 from articles.models import Article
 published = list(Article.objects.published().order_by("-published_at")[:200])
-drafts = list(Article.objects.exclude(status="published").filter(deleted_at__isnull=True)
-              .values_list("pk", flat=True)[:100])
+drafts = []
+for number, source in enumerate(published[100:110], start=1):  # "Chờ duyệt": to publish
+    copy = Article.objects.create(
+        title=f"Bài chờ duyệt số {number}: {source.title}"[:200], sapo=source.sapo,
+        body=source.body, category=source.category, status="edited",
+    )
+    copy.bylines.set(source.bylines.all())
+    drafts.append(copy.pk)
 print(json.dumps({
     "paths": [a.get_absolute_url() for a in published],
     "edited": published[0].pk,
@@ -152,6 +158,12 @@ def main(argv=None):
     parser.add_argument("--articles", type=int, default=2000, help="seed_demo --articles")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--database-url", help="a scratch database (default: SQLite)")
+    parser.add_argument(
+        "--redis-url",
+        help="a Redis database to use as the shared cache (FLUSHED first; default: none, "
+        "each worker caches pages in its own memory)",
+    )
+    parser.add_argument("--no-editor", action="store_true", help="readers only (a baseline)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON only")
     args = parser.parse_args(argv)
     wrk = shutil.which("wrk")
@@ -162,8 +174,13 @@ def main(argv=None):
     env = app_environment(
         args.database_url or f"sqlite:///{scratch / 'db.sqlite3'}",
         MEDIA_ROOT=scratch / "media",
-        PAGE_CACHE_STATE_FILE=scratch / "page-cache",
+        PAGE_CACHE_STATE_FILE="" if args.redis_url else scratch / "page-cache",
+        REDIS_URL=args.redis_url or "",
     )
+    if args.redis_url:
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()
     server = None
     try:
         log("migrating and seeding")
@@ -180,7 +197,8 @@ def main(argv=None):
         stop = threading.Event()
         editor = Editor(server.base, picked["edited"], picked["drafts"], args.edit_every, stop)
         log(f"wrk: {args.rate} requests/s for {args.duration} s; editor every {args.edit_every} s")
-        editor.start()
+        if not args.no_editor:
+            editor.start()
         result = subprocess.run(
             [wrk, "-t", "2", "-c", str(args.connections), "-d", f"{args.duration}s",
              "--timeout", "10s", "-s", str(ROOT / "scripts" / "wrk_fixed_rate.lua"),
@@ -189,7 +207,8 @@ def main(argv=None):
             capture_output=True, text=True, timeout=args.duration + 120,
         )  # fmt: skip
         stop.set()
-        editor.join(60)
+        if editor.is_alive():
+            editor.join(60)
         line = next((x for x in result.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
         if line is None:
             sys.exit(f"wrk failed:\n{result.stdout}\n{result.stderr}")
@@ -237,6 +256,7 @@ def main(argv=None):
             "lost_edits": len(lost) + int(last_missing),
             "server_errors_logged": server_log_5xx,
             "workers": args.workers,
+            "cache": "redis" if args.redis_url else "per-worker memory",
             "articles": args.articles,
             "cpus": os.cpu_count(),
             "load_average_after": os.getloadavg(),
