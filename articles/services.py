@@ -24,6 +24,7 @@ from articles.models import (
     Status,
     Tag,
     TransitionForbidden,
+    TransitionNotAllowed,
 )
 from articles.models.article import clean_reason
 from articles.photo_library import photo_edit_refusal
@@ -51,6 +52,20 @@ def _event(article, *, by, action, reason="", previous=None, scheduled_for=None)
     )
 
 
+def record_refusal(article, action, *, by, refusal):
+    """A step the user asked for and was refused: kept in the history too (who, when,
+    from where, what and why). Called after the refused transaction rolled back."""
+    message = str(refusal.args[0]) if getattr(refusal, "args", None) else str(refusal)
+    return ArticleEvent.objects.create(
+        article_id=article.pk,
+        actor=by,
+        action="refused",
+        from_status=article.status,
+        to_status=article.status,
+        reason=f"{ArticleEvent.ACTION_LABELS.get(action, action)}: {message}"[:2000],
+    )
+
+
 def transition_article(article, action, *, by, reason="", at=None, override=None):
     """Move `article` one step along the editorial chain as `by`, and record it.
 
@@ -59,9 +74,24 @@ def transition_article(article, action, *, by, reason="", at=None, override=None
     rules with a reason, recorded as a "checklist_override" event.
 
     Raises TransitionNotAllowed (ChecklistRefused when the checklist stops it) or
-    TransitionForbidden; on refusal nothing changes (no event, no revision). The row
-    is locked for the move, so two editors pressing buttons at once cannot both move it.
+    TransitionForbidden; on refusal nothing changes but a "refused" event in the
+    history (no revision). The row is locked for the move, so two editors pressing
+    buttons at once cannot both move it.
     """
+    try:
+        locked, transition = _transition(
+            article, action, by=by, reason=reason, at=at, override=override
+        )
+    except (TransitionNotAllowed, TransitionForbidden) as refusal:
+        record_refusal(article, action, by=by, refusal=refusal)
+        raise
+    # The caller's instance reflects the move.
+    for name in ("status", "published_at", "first_published_at", "updated_by", "updated_at"):
+        setattr(article, name, getattr(locked, name))
+    return transition
+
+
+def _transition(article, action, *, by, reason, at, override):
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         transition = locked.check_transition(action, by=by, reason=reason, at=at)
@@ -83,10 +113,7 @@ def transition_article(article, action, *, by, reason="", at=None, override=None
         # Whoever moved it is done with it (a reporter who submits may no longer edit).
         EditPresence.objects.filter(article=locked, user=by).delete()
         _announce(locked)
-    # The caller's instance reflects the move.
-    for name in ("status", "published_at", "first_published_at", "updated_by", "updated_at"):
-        setattr(article, name, getattr(locked, name))
-    return transition
+    return locked, transition
 
 
 class PhotoLocked(PermissionDenied):
@@ -168,7 +195,9 @@ def restore_revision(revision, *, by):
 
 def trash_article(article, *, by):
     if not article.can_delete(by):
-        raise TransitionForbidden(_("Bạn không được xóa bài này."))
+        refusal = TransitionForbidden(_("Bạn không được xóa bài này."))
+        record_refusal(article, "trash", by=by, refusal=refusal)
+        raise refusal
     with transaction.atomic():
         article.deleted_at = timezone.now()
         article.updated_by = by

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id (X-Request-ID) and the client's address for logs and audit.
+    "newsroom.requestlog.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache: a cached copy gets the policy of the moment it is served.
     "newsroom.security_headers.ContentSecurityPolicyMiddleware",
@@ -417,9 +419,37 @@ SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 if not env_bool("SECURE_HSTS_PRELOAD", False):
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+# Structured logs (newsroom/requestlog.py): one JSON object per line with the request's
+# id, secrets and article text removed; LOG_FORMAT=text for a human-readable line.
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ConfigurationError(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_id": {"()": "newsroom.requestlog.RequestIdFilter"},
+        "redact": {"()": "newsroom.requestlog.RedactFilter"},
+    },
+    "formatters": {
+        "json": {"()": "newsroom.requestlog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's default config gives "django" a console handler of its own (DEBUG):
+        # with the root's, every django.* line (runserver's "Not Found: …", each 500's
+        # traceback) was printed twice. Now django.* only propagates to the root.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # Access lines (runserver): through the same handler, JSON and redacted.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -377,6 +377,8 @@ class ArticleForm(SlugCleaningForm):
             )
         except (TransitionNotAllowed, TransitionForbidden) as refusal:
             self.add_error(None, str(refusal.args[0]))
+            if article.pk:
+                services.record_refusal(article, action, by=self.user, refusal=refusal)
             return
         self.requested_transition = transition
 
@@ -928,7 +930,7 @@ class ArticleAdmin(
 
     # -- bulk actions: each article checked on its own, refusals reported, never applied --
 
-    def _bulk(self, request, queryset, apply, done_label):
+    def _bulk(self, request, queryset, apply, done_label, action):
         done, refused = 0, []
         for article in queryset:
             try:
@@ -938,6 +940,9 @@ class ArticleAdmin(
                     apply(Article.objects.select_for_update().get(pk=article.pk))
                 done += 1
             except (TransitionNotAllowed, TransitionForbidden, PermissionDenied) as error:
+                # Recorded after the rollback of its transaction, which took any
+                # record made inside it.
+                services.record_refusal(article, action, by=request.user, refusal=error)
                 refused.append(f"{article.title} ({error.args[0] if error.args else ''})")
         if done:
             self.message_user(request, f"{done_label}: {done} bài.", messages.SUCCESS)
@@ -950,7 +955,7 @@ class ArticleAdmin(
         def move(article):
             services.transition_article(article, action, by=request.user)
 
-        self._bulk(request, queryset, move, done_label)
+        self._bulk(request, queryset, move, done_label, action)
 
     @admin.action(description=_("Gửi biên tập các bài đã chọn"))
     def submit_selected(self, request, queryset):
@@ -973,21 +978,21 @@ class ArticleAdmin(
         def trash(article):
             services.trash_article(article, by=request.user)
 
-        self._bulk(request, queryset, trash, _("Đã chuyển vào thùng rác"))
+        self._bulk(request, queryset, trash, _("Đã chuyển vào thùng rác"), "trash")
 
     @admin.action(description=_("Lấy lại từ thùng rác"))
     def untrash_selected(self, request, queryset):
         def untrash(article):
             services.untrash_article(article, by=request.user)
 
-        self._bulk(request, queryset, untrash, _("Đã lấy lại"))
+        self._bulk(request, queryset, untrash, _("Đã lấy lại"), "untrash")
 
     @admin.action(description=_("Xóa vĩnh viễn (chỉ bài trong thùng rác, quá 12 tháng)"))
     def purge_selected(self, request, queryset):
         def purge(article):
             services.purge_article(article, by=request.user)
 
-        self._bulk(request, queryset, purge, _("Đã xóa vĩnh viễn"))
+        self._bulk(request, queryset, purge, _("Đã xóa vĩnh viễn"), "purge")
 
     def get_actions(self, request):
         actions = super().get_actions(request)

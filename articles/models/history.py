@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models.article import Status
+from newsroom.requestlog import current_ip
 
 
 class ArticleEvent(models.Model):
@@ -30,6 +31,7 @@ class ArticleEvent(models.Model):
         "import": _("Nhập bài đã xuất bản"),
         "purge": _("Xóa vĩnh viễn"),
         "checklist_override": _("Bỏ qua cảnh báo trước khi xuất bản"),
+        "refused": _("Bị từ chối"),
     }
 
     # No database constraint and nothing done on delete: the audit trail outlives a
@@ -54,6 +56,12 @@ class ArticleEvent(models.Model):
     reason = models.TextField(_("lý do / ghi chú"), blank=True)
     scheduled_for = models.DateTimeField(_("hẹn giờ"), null=True, blank=True)
     created_at = models.DateTimeField(_("lúc"), default=timezone.now, db_index=True)
+    # Where the action came from: the address of the request it was made in (None from
+    # the command line, cron or a data migration).
+    ip = models.GenericIPAddressField(
+        _("địa chỉ IP"), null=True, blank=True, unpack_ipv4=True, editable=False,
+        default=current_ip,
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("nhật ký bài viết")
