@@ -81,7 +81,10 @@ def test_renditions_postponed_when_busy_and_the_page_shows_the_original(client, 
     assert f'src="{photo.image.url}"' in html
 
 
-@pytest.mark.django_db(transaction=True)
+# Committed for real (the renditions start after the commit); the database as migrated
+# (roles included) around it, as for the browser tests (tests/browser.py).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("_database_as_migrated")
 def test_renditions_in_the_background_after_the_upload_commits(client, settings):
     settings.RENDITIONS_IN_BACKGROUND = True
     client.force_login(make_user("phongvien", REPORTER))
