@@ -6,6 +6,7 @@ import re
 import pytest
 import time_machine
 from axes.handlers.proxy import AxesProxyHandler
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,11 +26,17 @@ WRONG = "Tên đăng nhập hoặc mật khẩu không đúng"  # the admin's me
 )
 def handler(request, settings):
     """Both ways of keeping the counters: the database (no Redis) and the cache (Redis in
-    production; here the test's local-memory cache)."""
+    production; here a local-memory cache of its own, whose expiry follows the test's
+    travels in time, even when REDIS_URL is set)."""
     settings.AXES_HANDLER = request.param
+    settings.CACHES = {
+        **settings.CACHES,
+        "axes": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "axes"},
+    }
+    settings.AXES_CACHE = "axes"
     AxesProxyHandler.get_implementation(force=True)
     yield request.param
-    settings.AXES_HANDLER = request.param
+    caches["axes"].clear()
     AxesProxyHandler.implementation = None
 
 
