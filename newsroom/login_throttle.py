@@ -56,6 +56,9 @@ def lockout_response(request, original_response=None, credentials=None):
 
 SESSION_SEEN_KEY = "_last_seen"
 SEEN_GRANULARITY = 60  # seconds: the session is written at most once a minute for this
+# Requests an open article form sends by itself on a timer (the presence heartbeat,
+# static/articles/article-form.js); autosave posts only changed text, so it counts.
+BACKGROUND_PATHS = ("/presence/",)
 
 
 def session_started(sender, request, user, **kwargs):
@@ -89,6 +92,8 @@ class IdleSessionMiddleware:
                     _("Phiên làm việc đã hết hạn vì lâu không thao tác. Hãy đăng nhập lại."),
                     fail_silently=True,
                 )
+            elif request.path_info.endswith(BACKGROUND_PATHS):
+                pass  # an open tab's timer, not a person: not activity
             elif not isinstance(seen, int) or now - seen >= SEEN_GRANULARITY:
                 request.session[SESSION_SEEN_KEY] = now
         return self.get_response(request)

@@ -6,6 +6,7 @@ import re
 import pytest
 import time_machine
 from axes.handlers.proxy import AxesProxyHandler
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,11 +26,17 @@ WRONG = "Tên đăng nhập hoặc mật khẩu không đúng"  # the admin's me
 )
 def handler(request, settings):
     """Both ways of keeping the counters: the database (no Redis) and the cache (Redis in
-    production; here the test's local-memory cache)."""
+    production; here a local-memory cache of its own, whose expiry follows the test's
+    travels in time, even when REDIS_URL is set)."""
     settings.AXES_HANDLER = request.param
+    settings.CACHES = {
+        **settings.CACHES,
+        "axes": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "axes"},
+    }
+    settings.AXES_CACHE = "axes"
     AxesProxyHandler.get_implementation(force=True)
     yield request.param
-    settings.AXES_HANDLER = request.param
+    caches["axes"].clear()
     AxesProxyHandler.implementation = None
 
 
@@ -199,3 +206,21 @@ def test_public_pages_do_not_read_a_staff_session(client, editor, settings):
         assert "_auth_user_id" in client.session
         assert client.get("/admin/").status_code == 302
         assert "_auth_user_id" not in client.session
+
+
+def test_the_editors_presence_heartbeat_is_not_activity(client, settings):
+    """An article left open in a tab sends a heartbeat every few seconds: that alone
+    does not keep the session alive."""
+    settings.SESSION_IDLE_SECONDS = 3600
+    editor = make_user("bientapvien2", EDITOR)
+    article = make_article(status="submitted")
+    presence = reverse("admin:articles_article_presence", args=[article.pk])
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(editor)
+    for minutes in (20, 40, 59):
+        with time_machine.travel(start + timezone.timedelta(minutes=minutes), tick=False):
+            assert client.post(presence).status_code == 200
+    with time_machine.travel(start + timezone.timedelta(minutes=61), tick=False):
+        assert client.post(presence).status_code == 302  # logged out: to the login page
+    assert "_auth_user_id" not in client.session
