@@ -21,6 +21,8 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from newsroom import outage
+
 
 class LoginThrottleBackend(AxesStandaloneBackend):
     """Refuses any login for a locked-out user name or address (first in
@@ -78,6 +80,18 @@ class IdleSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            self._check(request)
+        except outage.DATABASE_DOWN as error:
+            # Reading the session needs the database: while it is down, the maintenance
+            # page (one log line, as for a view's error) rather than a logged traceback.
+            outage.logger.error(
+                "database unavailable: %s %s: %s", request.method, request.path, error
+            )
+            return outage.unavailable_response(request)
+        return self.get_response(request)
+
+    def _check(self, request):
         if (
             request.path_info.startswith(tuple(settings.STAFF_PATH_PREFIXES))
             and settings.SESSION_COOKIE_NAME in request.COOKIES
@@ -96,4 +110,3 @@ class IdleSessionMiddleware:
                 pass  # an open tab's timer, not a person: not activity
             elif not isinstance(seen, int) or now - seen >= SEEN_GRANULARITY:
                 request.session[SESSION_SEEN_KEY] = now
-        return self.get_response(request)

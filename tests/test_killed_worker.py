@@ -55,7 +55,7 @@ import django
 django.setup()
 from django.contrib.auth import get_user_model
 from django.test import Client
-from articles import editor, renditions
+from articles import renditions
 from tests.factories import image_upload
 
 real = renditions.generate_renditions
@@ -66,7 +66,8 @@ def renditions_then_hang(photo):
     time.sleep(120)
     return made
 
-editor.generate_renditions = renditions_then_hang
+# articles.image_work looks the function up at each upload.
+renditions.generate_renditions = renditions_then_hang
 client = Client(enforce_csrf_checks=False)
 client.force_login(get_user_model().objects.get(username="tongbientap"))
 client.post("/quan-tri/tai-anh/", {"upload": image_upload("anh.jpg", size=(1600, 900))})

@@ -374,10 +374,16 @@ def test_huge_request(server, session, warm_peak):
     content = os.urandom(60 * 1024 * 1024)
     for path in PATHS:
         before = set(server.stored_files())
-        accepted, message = upload(session, path, None if path != "library_change" else 1,
-                                   "lon.jpg", "image/jpeg", content)  # fmt: skip
-        assert not accepted
-        assert VIETNAMESE.search(message), message
+        try:
+            accepted, message = upload(session, path, None if path != "library_change" else 1,
+                                       "lon.jpg", "image/jpeg", content)  # fmt: skip
+        except (ConnectionError, urllib.error.URLError) as error:
+            # Over REQUEST_MAX_BYTES the server answers 413 from the Content-Length alone
+            # and closes the connection: the client, still sending, may only see that.
+            assert "reset" in str(error).lower() or "broken pipe" in str(error).lower(), error
+        else:
+            assert not accepted
+            assert VIETNAMESE.search(message), message
         assert set(server.stored_files()) == before
     grown = (server.peak_kb() - warm_peak) / 1024
     print(f"\nafter every hostile file and a 60 MB request: worker peak +{grown:.0f} MB")
