@@ -20,6 +20,7 @@ from articles import services, views
 from articles.demo_content import add_synthetic_articles
 from articles.models import Article, ArticleSearch, index_articles
 from articles.models import article as article_module
+from articles.models.search import QueryTooSlow, time_budget
 from articles.search import (
     MAX_QUERY_LENGTH,
     MAX_TERMS,
@@ -631,6 +632,38 @@ def test_postgres_offers_close_titles_for_a_mistyped_query(client, postgres_only
     assert "Có phải bạn muốn tìm các bài có tiêu đề gần giống:" in html
     assert found_titles(client, "cong thuogn") == ["Bộ Công Thương họp báo thường kỳ"]
     assert found_titles(client, "tau vu tru") == []
+
+
+def test_postgres_time_budget_cancels_a_slow_query_and_only_that(postgres_only):
+    """The budget cancels a statement that runs past it (QueryTooSlow), leaves the
+    connection usable, and does not outlive its block."""
+    with pytest.raises(QueryTooSlow), time_budget(50), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(2)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(0.2), current_setting('statement_timeout')")
+        assert cursor.fetchone()[1] == "0"
+
+
+def test_postgres_slow_typo_suggestions_never_slow_the_page(client, postgres_only, monkeypatch):
+    """When close titles take longer than the budget, the search page answers at once,
+    without suggestions, instead of waiting for them."""
+    make_article(title="Bộ Công Thương họp báo thường kỳ", sapo="Sapo.")
+    real = Article.objects.published().near_titles
+
+    def slow_near_titles(query, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(3)")
+        return real(query, **kwargs)
+
+    monkeypatch.setattr(article_module.ArticleQuerySet, "near_titles",
+                        lambda self, query, **kw: slow_near_titles(query, **kw))  # fmt: skip
+    started = time.monotonic()
+    response = client.get(SEARCH_URL, {"q": "cong thuogn"})
+    assert response.status_code == 200
+    assert time.monotonic() - started < 2
+    html = response.content.decode()
+    assert "Không tìm thấy bài viết nào cho “cong thuogn”." in html
+    assert "Có phải bạn muốn tìm" not in html
 
 
 def test_close_titles_are_postgres_only(client):

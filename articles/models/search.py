@@ -17,7 +17,9 @@ visibility (the `post_save` receiver below); `bulk_create` sends no signal, so c
 that bulk-creates articles calls `index_articles` itself, once per batch.
 """
 
-from django.db import NotSupportedError, models
+from contextlib import contextmanager
+
+from django.db import NotSupportedError, OperationalError, connections, models, transaction
 from django.db.models import Func, Lookup
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -176,6 +178,35 @@ def public_near_titles(query: SearchQuery, *, limit):
         .order_by(WordSimilarity(models.Value(query.folded), "title").desc(), "-public_from")
         .values("article_id")[:limit]
     )
+
+
+class QueryTooSlow(Exception):
+    """A query given a time budget (`time_budget`) ran past it and was cancelled."""
+
+
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement_timeout
+
+
+@contextmanager
+def time_budget(milliseconds, using="default"):
+    """Cancel this block's SQL after `milliseconds` (PostgreSQL's statement_timeout, for
+    the block's own transaction) and raise QueryTooSlow; no limit on other databases.
+    For best-effort extras, such as typo suggestions, that must never slow a page."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    try:
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s", [int(milliseconds)])
+            yield
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) == QUERY_CANCELED:
+            raise QueryTooSlow(f"over {milliseconds} ms") from error
+        raise
 
 
 @receiver(post_save, sender="articles.Article", dispatch_uid="articles.search.reindex")
