@@ -85,10 +85,7 @@ class IdleSessionMiddleware:
         except outage.DATABASE_DOWN as error:
             # Reading the session needs the database: while it is down, the maintenance
             # page (one log line, as for a view's error) rather than a logged traceback.
-            outage.logger.error(
-                "database unavailable: %s %s: %s", request.method, request.path, error
-            )
-            return outage.unavailable_response(request)
+            return outage.unavailable_after(request, error)
         return self.get_response(request)
 
     def _check(self, request):

@@ -43,6 +43,13 @@ def unavailable_response(request=None):
     return response
 
 
+def unavailable_after(request, error):
+    """The 503 page for a request that met the outage, logged as one line (no traceback:
+    the cause is known, and a log full of them hides the rest)."""
+    logger.error("database unavailable: %s %s: %s", request.method, request.path, error)
+    return unavailable_response(request)
+
+
 class DatabaseOutageMiddleware:
     """Turns a database outage raised by a view (or its template) into the 503 page."""
 
@@ -55,5 +62,4 @@ class DatabaseOutageMiddleware:
     def process_exception(self, request, exception):
         if not is_database_down(exception):
             return None
-        logger.error("database unavailable: %s %s: %s", request.method, request.path, exception)
-        return unavailable_response(request)
+        return unavailable_after(request, exception)
