@@ -199,7 +199,7 @@ def test_make_deploy_check_runs_djangos_deployment_checks_clean(tmp_path):
 def test_make_audit_checks_the_pins_strictly():
     """`make audit` installs pip-audit on demand and fails on what it could not check."""
     result = subprocess.run(
-        ["make", "-n", "audit", "PY=/bin/true", "VENV=/venv"],
+        ["make", "--no-print-directory", "-n", "audit", "PY=/bin/true", "VENV=/venv"],
         cwd=ROOT, capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
